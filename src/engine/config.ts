@@ -85,8 +85,13 @@ export function parseModelConfig(raw: unknown): ModelConfig {
     max_position_embeddings: typeof r.max_position_embeddings === 'number' ? r.max_position_embeddings : 2048,
     rms_norm_eps: typeof r.rms_norm_eps === 'number' ? r.rms_norm_eps : 1e-6,
     rope_theta: typeof r.rope_theta === 'number' ? r.rope_theta : 10000,
-    tie_word_embeddings: typeof r.tie_word_embeddings === 'boolean' ? r.tie_word_embeddings : modelType !== 'llama',
+    // transformers' LlamaConfig, Qwen2Config and Qwen3Config all default to untied embeddings.
+    tie_word_embeddings: typeof r.tie_word_embeddings === 'boolean' ? r.tie_word_embeddings : false,
   };
+  if (r.rope_scaling !== undefined && r.rope_scaling !== null) {
+    // e.g. Llama 3.x "llama3" or YaRN scaling: loading it as plain RoPE would silently give wrong logits.
+    throw new ConfigError(`config.json sets rope_scaling (${JSON.stringify(r.rope_scaling)}), which this engine does not implement`);
+  }
   if (cfg.num_attention_heads % cfg.num_key_value_heads !== 0) {
     throw new ConfigError(
       `num_attention_heads (${cfg.num_attention_heads}) must be a multiple of num_key_value_heads (${cfg.num_key_value_heads})`,
