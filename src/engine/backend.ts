@@ -20,6 +20,7 @@ export interface Backend<F extends TensorLike = TensorLike, I extends TensorLike
   allocFloat(length: number): F; // zero-filled
   allocInt(length: number): I; // zero-filled
   view(t: F, offset: number, length: number): F; // a sub-range sharing storage
+  viewInt(t: I, offset: number, length: number): I;
   uploadFloat(dst: F, src: Float32Array): void;
   uploadInt(dst: I, src: Int32Array): void;
   readFloat(src: F): Promise<Float32Array>; // a copy
@@ -95,7 +96,7 @@ export interface Backend<F extends TensorLike = TensorLike, I extends TensorLike
   /** dgate, dup (overwrite) from dout[N,F]. */
   swigluBackward(dgate: F, dup: F, dout: F, gate: F, up: F, N: number, Fdim: number): void;
 
-  /** out = a + b (elementwise, same length); out may alias a. */
+  /** out = a + b (elementwise, same length; out must not alias a or b). */
   add(out: F, a: F, b: F): void;
   /** acc += x */
   accumulate(acc: F, x: F): void;
