@@ -14,11 +14,19 @@ import { swigluBackward, swigluForward } from './swiglu.ts';
 
 export class CpuBackend implements Backend<Float32Array, Int32Array> {
   readonly name = 'cpu' as const;
-  readonly deviceName = 'CPU (JavaScript)';
+  readonly deviceName: string = 'CPU (JavaScript)';
+  private readonly f64: boolean;
+
+  constructor(opts: { precision?: 'f32' | 'f64' } = {}) {
+    // f64 exists for whole-model gradient checks only: every buffer (and every read) is then a Float64Array
+    // at run time, typed as Float32Array, so finite differences keep full precision.
+    this.f64 = opts.precision === 'f64';
+    if (this.f64) this.deviceName = 'CPU (JavaScript, f64 test mode)';
+  }
 
   // ---- memory ----
   allocFloat(length: number): Float32Array {
-    return new Float32Array(length);
+    return this.f64 ? (new Float64Array(length) as unknown as Float32Array) : new Float32Array(length);
   }
   allocInt(length: number): Int32Array {
     return new Int32Array(length);

@@ -1,0 +1,75 @@
+// The grpo-playground command line: train, eval and presets over the same trainer as the browser.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PRESETS } from '../rl/presets.ts';
+import { BACKEND_CHOICES, type BackendChoice } from './backend.ts';
+import { evalCommand } from './eval.ts';
+import { CliError } from './load-config.ts';
+import { pretrainCommand } from './pretrain.ts';
+import { trainCommand } from './train.ts';
+
+const program = new Command()
+  .name('grpo-playground')
+  .description('Train small language models with GRPO, headless (same trainer as the browser playground).')
+  .showSuggestionAfterError(true);
+
+const configOptions = (cmd: Command) =>
+  cmd
+    .option('--preset <name>', 'a built-in run config (see `presets`)')
+    .option('--config <file>', 'a run config JSON file')
+    .option('--url <shareUrl>', 'a playground share link')
+    .option('--seed <n>', 'override the run seed')
+    .option('--model <dir>', 'load the model from this Hugging Face-format folder instead of the bundled one')
+    .addOption(
+      new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'),
+    );
+
+configOptions(program.command('train').description('run GRPO training'))
+  .option('--steps <n>', 'override the number of GRPO steps')
+  .option('--log <file>', 'write metrics as JSON lines to this file')
+  .option('--out <dir>', 'write the trained model as a Hugging Face-format folder')
+  .option('--quiet', 'no progress bar')
+  .action((opts) => run(() => trainCommand({ ...opts, backend: opts.backend as BackendChoice })));
+
+configOptions(program.command('eval').description('score a model on the task held-out set without training'))
+  .option('--samples <n>', 'number of held-out rows to score', (v) => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a positive integer');
+    return Number(v);
+  })
+  .action((opts) => run(() => evalCommand({ ...opts, backend: opts.backend as BackendChoice })));
+
+program
+  .command('pretrain')
+  .description('build a tiny model from scratch by supervised training on a task (the bundled models\' recipe)')
+  .requiredOption('--out <dir>', 'where to write the Hugging Face-format model folder')
+  .option('--task <name>', 'task whose generator supplies the training rows', 'arithmetic')
+  .option('--steps <n>', 'supervised steps', '150')
+  .option('--seed <n>', 'seed for init and data order', '1')
+  .option('--batch <n>', 'sequences per step', '32')
+  .option('--lr <x>', 'AdamW learning rate', '3e-3')
+  .option('--hidden <n>', 'hidden size', '64')
+  .option('--layers <n>', 'decoder layers', '2')
+  .addOption(new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
+  .action((opts) => run(() => pretrainCommand(opts)));
+
+program
+  .command('presets')
+  .description('list the built-in presets')
+  .action(() => {
+    for (const [name, c] of Object.entries(PRESETS)) console.log(`${name.padEnd(16)} task=${c.task.name} model=${c.model.id} steps=${c.steps}`);
+  });
+
+async function run(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+    process.exit(0);
+  } catch (e) {
+    const msg = e instanceof CliError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
+    process.stderr.write(`error: ${msg}\n`);
+    process.exit(1);
+  }
+}
+
+program.parseAsync(process.argv).catch((e: Error) => {
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exit(1);
+});

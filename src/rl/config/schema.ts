@@ -1,0 +1,349 @@
+// The run config: one versioned object that describes a run completely (model, task, rubric, GRPO and
+// sampling hyperparameters, eval, seed, steps). The UI state, share URLs, the CLI's --config file and the
+// presets are all this object. Every field has a default, tuned for a tiny model on a CPU; papers cited:
+//   GRPO: DeepSeekMath, arXiv:2402.03300      DAPO: arXiv:2503.14476      Dr. GRPO: arXiv:2503.20783
+// Invalid input becomes one RunConfigError whose message names the field: "grpo.learningRate: must be > 0".
+
+import { z } from 'zod';
+import { CRITERION_KINDS, resolveCriterionParams } from '../rubric/criteria.ts';
+import { CRITERION_NAME_PATTERN } from '../rubric/types.ts';
+import { TASK_NAMES, validateTaskParams } from '../tasks/index.ts';
+
+export const RUN_CONFIG_VERSION = 1;
+
+const PARAM_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const Params = z
+  .record(
+    z.string().regex(PARAM_KEY, 'param names are letters, digits and _'),
+    z.union([z.number(), z.string().max(10_000), z.boolean()]),
+  )
+  .default({});
+
+const int = () => z.int();
+
+const Model = z
+  .object({
+    id: z.string().min(1).max(200).default('tiny-arith').describe('Bundled model folder name or Hugging Face repo id.'),
+  })
+  .strict();
+
+const Task = z
+  .object({
+    name: z.enum(TASK_NAMES).default('arithmetic').describe('Which task generates the prompts.'),
+    params: Params.describe('Task parameters (arithmetic: maxOperand, ops); task defaults where absent.'),
+    evalSize: int().min(1).max(10_000).default(32).describe('Rows in the fixed held-out eval set (greedy decoding).'),
+  })
+  .strict();
+
+const Criterion = z
+  .object({
+    name: z.string().regex(CRITERION_NAME_PATTERN, 'must be 1-64 letters, digits, _ . or -').describe('Unique; metric rewards/<name>/mean.'),
+    kind: z.enum(CRITERION_KINDS).describe('Which criterion implementation.'),
+    weight: z.number().describe('Reward = sum of weight * score; 0 logs without rewarding, negative penalises.'),
+    params: Params.describe("The kind's parameters; its defaults where absent."),
+  })
+  .strict();
+
+const DEFAULT_CRITERIA = [
+  { name: 'correct_answer', kind: 'correct_answer' as const, weight: 1, params: {} },
+  { name: 'xml_format', kind: 'xml_format' as const, weight: 0.2, params: {} },
+];
+
+const Rubric = z
+  .object({
+    criteria: z
+      .array(Criterion)
+      .min(1)
+      .max(32)
+      .default(() => DEFAULT_CRITERIA.map((c) => ({ ...c, params: {} })))
+      .describe('Correct answer (weight 1) plus partial credit for the <answer> format (0.2), which gives signal early.'),
+  })
+  .strict();
+
+const Grpo = z
+  .object({
+    groupSize: int().min(2).max(256).default(8).describe('G completions per prompt; advantages are relative to the group (GRPO).'),
+    promptsPerStep: int().min(1).max(1024).default(4).describe('Prompts per optimisation step; the batch is promptsPerStep * G completions.'),
+    learningRate: z.number().gt(0).max(1).default(1e-3).describe('AdamW learning rate (high because the default model is tiny).'),
+    beta: z.number().min(0).default(0).describe('KL coefficient to the frozen reference (GRPO paper 0.04; 0 = no reference model, as in DAPO and Dr. GRPO).'),
+    epsilonLow: z.number().min(0).max(1).default(0.2).describe('Lower clip: ratio >= 1 - epsilonLow (PPO/GRPO 0.2).'),
+    epsilonHigh: z.number().min(0).max(10).default(0.2).describe('Upper clip: ratio <= 1 + epsilonHigh (DAPO "clip-higher" suggests 0.28).'),
+    lossType: z
+      .enum(['grpo', 'bnpo', 'dr_grpo', 'dapo'])
+      .default('dapo')
+      .describe('Loss aggregation: grpo per-sequence mean (GRPO), bnpo/dapo per-token mean (DAPO), dr_grpo sum / (S * maxNewTokens) (Dr. GRPO).'),
+    scaleRewards: z
+      .enum(['group', 'batch', 'none'])
+      .default('group')
+      .describe('Divide advantages by the group std (GRPO), the batch std, or not at all (Dr. GRPO recommends none).'),
+    numIterations: int().min(1).max(64).default(1).describe('Optimisation passes per sampled batch (GRPO paper mu); > 1 makes clipping matter.'),
+    maxGradNorm: z.number().min(0).default(1.0).describe('Clip the gradient L2 norm to this; 0 disables clipping.'),
+    weightDecay: z.number().min(0).default(0.0).describe('AdamW decoupled weight decay.'),
+    adamBeta1: z.number().min(0).lt(1).default(0.9).describe('AdamW beta1.'),
+    adamBeta2: z.number().min(0).lt(1).default(0.99).describe('AdamW beta2 (0.99 adapts faster than the usual 0.999 in short runs).'),
+    adamEps: z.number().gt(0).default(1e-8).describe('AdamW epsilon.'),
+    maskTruncatedCompletions: z
+      .boolean()
+      .default(false)
+      .describe('Leave completions cut at maxNewTokens out of the loss (DAPO overlong filtering).'),
+    skipZeroStdGroups: z
+      .boolean()
+      .default(false)
+      .describe('Leave groups whose rewards are all equal out of the loss (in the spirit of DAPO dynamic sampling).'),
+  })
+  .strict();
+
+const Sampling = z
+  .object({
+    temperature: z.number().gt(0).max(10).default(1.0).describe('Sampling temperature for training rollouts (evaluation is greedy).'),
+    topK: int().min(0).default(0).describe('Keep only the K most likely tokens; 0 = off.'),
+    topP: z.number().gt(0).max(1).default(1.0).describe('Nucleus sampling mass; 1 = off.'),
+    maxNewTokens: int().min(1).max(4096).default(16).describe('Completion length limit in tokens (also the dr_grpo normaliser).'),
+    stop: z.array(z.string().min(1).max(100)).max(16).default([]).describe('Strings that end a completion.'),
+  })
+  .strict();
+
+const Eval = z
+  .object({
+    every: int().min(0).default(0).describe('Evaluate every N steps; 0 = only before the first step and after the last.'),
+    maxNewTokens: int().min(1).max(4096).default(16).describe('Completion length limit for evaluation.'),
+  })
+  .strict();
+
+export const RunConfigSchema = z
+  .object({
+    version: z.literal(RUN_CONFIG_VERSION).describe('Schema version of this object.'),
+    name: z.string().max(200).optional().describe('Optional label for the run.'),
+    model: Model.prefault({}),
+    task: Task.prefault({}),
+    rubric: Rubric.prefault({}),
+    grpo: Grpo.prefault({}),
+    sampling: Sampling.prefault({}),
+    eval: Eval.prefault({}),
+    seed: int().min(0).max(0xffffffff).default(0).describe('Seeds data order, sampling and init (uint32).'),
+    steps: int().min(0).max(1_000_000).default(50).describe('Optimisation steps; 0 only evaluates.'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.rubric.criteria.forEach((c, i) => {
+      if (seen.has(c.name)) {
+        ctx.addIssue({ code: 'custom', path: ['rubric', 'criteria', i, 'name'], message: `duplicate criterion name '${c.name}'` });
+      }
+      seen.add(c.name);
+      try {
+        resolveCriterionParams(c.kind, c.params);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['rubric', 'criteria', i, 'params'], message: errorText(e) });
+      }
+    });
+    try {
+      validateTaskParams(config.task.name, config.task.params);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['task', 'params'], message: errorText(e) });
+    }
+  });
+
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+/** What a config file may contain: everything but `version` may be left out. */
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+
+export class RunConfigError extends Error {
+  override name = 'RunConfigError';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The complete default config (a fresh object each call). */
+export function defaultRunConfig(): RunConfig {
+  return RunConfigSchema.parse({ version: RUN_CONFIG_VERSION });
+}
+
+// ---- error messages -------------------------------------------------------------------------------------
+
+type Path = readonly PropertyKey[];
+
+function formatPath(path: Path): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+/** Keys the default config has at `path` (array elements: the first default element), for "known keys". */
+function knownKeys(path: Path): string[] {
+  let node: unknown = defaultRunConfig();
+  for (const p of path) {
+    if (Array.isArray(node)) node = node[0];
+    else if (isPlainObject(node)) node = node[String(p)];
+    else return [];
+  }
+  if (Array.isArray(node)) node = node[0];
+  if (!isPlainObject(node)) return [];
+  const keys = Object.keys(node);
+  return path.length === 0 ? [...keys.slice(0, 1), 'name', ...keys.slice(1)] : keys;
+}
+
+const numberRange = (issue: z.core.$ZodIssue, above: boolean): string | undefined => {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+  const op = above ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+  if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `must be ${op} ${String(bound)}`;
+  if (issue.origin === 'array') return `must have ${above ? 'at least' : 'at most'} ${String(bound)} item(s)`;
+  if (issue.origin === 'string') {
+    return above && Number(bound) === 1 ? 'must not be empty' : `must be ${above ? 'at least' : 'at most'} ${String(bound)} characters`;
+  }
+  return undefined;
+};
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_small':
+      return numberRange(issue, true) ?? issue.message;
+    case 'too_big':
+      return numberRange(issue, false) ?? issue.message;
+    case 'invalid_type':
+      if (issue.expected === 'int') return 'must be an integer';
+      return issue.message.replace(/^Invalid input: /, '');
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys': {
+      const known = knownKeys(issue.path);
+      const keys = issue.keys.map((k) => `'${k}'`).join(', ');
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}` + (known.length ? ` (known: ${known.join(', ')})` : '');
+    }
+    default:
+      return issue.message;
+  }
+}
+
+function firstIssueMessage(issues: readonly z.core.$ZodIssue[]): string {
+  const issue = issues[0];
+  const where = formatPath(issue.path);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  return `${where ? `${where}: ` : 'run config: '}${issueMessage(issue)}${more}`;
+}
+
+// ---- parsing ----------------------------------------------------------------------------------------------
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Refuse keys that could reach object prototypes, anywhere in untrusted input (share URLs, files). */
+function checkKeys(value: unknown, path: PropertyKey[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkKeys(v, [...path, i]));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) throw new RunConfigError(`${formatPath([...path, key])}: key not allowed`);
+      checkKeys((value as Record<string, unknown>)[key], [...path, key]);
+    }
+  }
+}
+
+/**
+ * Validate a run config (e.g. parsed JSON) and fill every default. Throws RunConfigError with one message
+ * naming the first problem's field.
+ */
+export function parseRunConfig(json: unknown): RunConfig {
+  if (!isPlainObject(json)) throw new RunConfigError('run config must be a JSON object');
+  checkKeys(json, []);
+  if (!('version' in json)) throw new RunConfigError(`version: missing (this build reads run config version ${RUN_CONFIG_VERSION})`);
+  const version = json.version;
+  if (version !== RUN_CONFIG_VERSION) {
+    throw new RunConfigError(
+      typeof version === 'number'
+        ? `unsupported run config version ${version} (this build reads ${RUN_CONFIG_VERSION})`
+        : `version: must be the number ${RUN_CONFIG_VERSION}`,
+    );
+  }
+  const result = RunConfigSchema.safeParse(json);
+  if (!result.success) throw new RunConfigError(firstIssueMessage(result.error.issues));
+  return result.data;
+}
+
+// ---- diffs, minimal forms ---------------------------------------------------------------------------------
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+export interface ConfigDifference {
+  /** e.g. "grpo.learningRate", "rubric.criteria[1].weight", "task.params.maxOperand" */
+  path: string;
+  a: unknown;
+  b: unknown;
+}
+
+/** Every leaf where two configs differ (undefined on the side that lacks it), in the order of a's keys. */
+export function configDiff(a: RunConfig, b: RunConfig): ConfigDifference[] {
+  const out: ConfigDifference[] = [];
+  const walk = (x: unknown, y: unknown, path: PropertyKey[]): void => {
+    if (Array.isArray(x) && Array.isArray(y)) {
+      for (let i = 0; i < Math.max(x.length, y.length); i++) walk(x[i], y[i], [...path, i]);
+    } else if (isPlainObject(x) && isPlainObject(y)) {
+      const keys = [...Object.keys(x), ...Object.keys(y).filter((k) => !Object.hasOwn(x, k))];
+      for (const k of keys) walk(x[k], y[k], [...path, k]);
+    } else if (!deepEqual(x, y)) {
+      out.push({ path: formatPath(path), a: x, b: y });
+    }
+  };
+  walk(a, b, []);
+  return out;
+}
+
+const SAME = Symbol('same');
+
+function minimal(value: unknown, def: unknown): unknown {
+  if (isPlainObject(value) && isPlainObject(def)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      const m = minimal(value[k], def[k]);
+      if (m !== SAME) out[k] = m;
+    }
+    return Object.keys(out).length ? out : SAME;
+  }
+  if (value === undefined || deepEqual(value, def)) return SAME;
+  return structuredClone(value);
+}
+
+/**
+ * The smallest object that `mergeWithDefaults` turns back into `config`: `version` plus every field that
+ * differs from the default (arrays are kept whole when they differ). Used by share URLs.
+ */
+export function nonDefaultValues(config: RunConfig): RunConfigInput {
+  const m = minimal(config, defaultRunConfig());
+  return { version: config.version, ...(m === SAME ? {} : (m as object)) };
+}
+
+function merge(base: unknown, over: unknown): unknown {
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+    return out;
+  }
+  return over === undefined ? base : over;
+}
+
+/** Inverse of `nonDefaultValues`: deep-merge a partial config over the defaults (arrays replace), then validate. */
+export function mergeWithDefaults(partial: unknown): RunConfig {
+  if (!isPlainObject(partial)) throw new RunConfigError('run config must be a JSON object');
+  checkKeys(partial, []);
+  return parseRunConfig(merge(defaultRunConfig(), partial));
+}

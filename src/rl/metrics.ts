@@ -1,0 +1,58 @@
+// Metric names, following TRL's GRPOTrainer so logs read the same (DESIGN.md "Metrics"). A step's metrics
+// are one flat record of numbers, written as one JSON line by the CLI.
+
+export type Metrics = Record<string, number>;
+
+export const METRIC = {
+  /** Mean total reward of the step's completions. */
+  reward: 'reward',
+  /** Mean over groups of the within-group reward std. */
+  rewardStd: 'reward_std',
+  /** Fraction of groups whose rewards are all equal (zero advantage, no signal). */
+  fracRewardZeroStd: 'frac_reward_zero_std',
+  /** Masked mean k3 KL to the reference model. */
+  kl: 'kl',
+  /** Masked mean per-token entropy of the policy. */
+  entropy: 'entropy',
+  loss: 'loss',
+  /** Masked-mean fraction of tokens where the clamp held the update (low or high). */
+  clipRegionMean: 'clip_ratio/region_mean',
+  clipLowMean: 'clip_ratio/low_mean',
+  clipHighMean: 'clip_ratio/high_mean',
+  /** Mean completion length in tokens. */
+  completionsMeanLength: 'completions/mean_length',
+  /** Fraction of completions cut by maxNewTokens before an end token or stop string. */
+  completionsClippedRatio: 'completions/clipped_ratio',
+  /** Gradient L2 norm before clipping. */
+  gradNorm: 'grad_norm',
+  /** Tokens processed so far (prompt + completion), cumulative as in TRL. */
+  numTokens: 'num_tokens',
+  /** Wall-clock seconds of the step. */
+  stepTime: 'step_time',
+  tokensPerS: 'tokens_per_s',
+  learningRate: 'learning_rate',
+  /** Mean total reward on the held-out set (greedy decoding). */
+  evalReward: 'eval/reward',
+  /** Mean of the task's correctness criterion on the held-out set (greedy decoding). */
+  evalAccuracy: 'eval/accuracy',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** rewards/<criterion>/mean: mean raw (unweighted) score of one rubric criterion. */
+export function rewardMeanMetric(criterion: string): string {
+  return `rewards/${criterion}/mean`;
+}
+
+/** rewards/<criterion>/std: std of one criterion's raw scores over the step's completions. */
+export function rewardStdMetric(criterion: string): string {
+  return `rewards/${criterion}/std`;
+}
+
+/** rewards/<criterion>/errors: how many completions the criterion failed on (threw or non-finite). */
+export function rewardErrorsMetric(criterion: string): string {
+  return `rewards/${criterion}/errors`;
+}
+
+/** Wall-clock metrics: excluded when checking that two runs are identical. */
+export const TIMING_METRICS: readonly string[] = [METRIC.stepTime, METRIC.tokensPerS];

@@ -1,0 +1,235 @@
+// The GRPO trainer loop: sample G completions per prompt -> score with the rubric -> group-relative
+// advantages -> clipped-surrogate loss (+ optional KL to a frozen reference) -> backward -> AdamW.
+// One `step()` is one batch of prompts, with `numIterations` optimisation passes over it.
+import type { Backend, TensorLike } from '../engine/backend.ts';
+import type { LoadedModel } from '../engine/io/model-folder.ts';
+import { Model } from '../engine/model.ts';
+import { AdamW } from '../engine/optimizer.ts';
+import { hash32 } from '../engine/rng.ts';
+import type { RunConfig } from './config/schema.ts';
+import { evaluate, type EvalResult } from './evaluate.ts';
+import { groupAdvantages, zeroStdGroups } from './grpo/advantages.ts';
+import { grpoLoss, type GrpoLossOutput } from './grpo/loss.ts';
+import { packBatch } from './batch.ts';
+import { sampleRollouts, type ChatCodec, type Rollout } from './rollout.ts';
+import { Rubric } from './rubric/rubric.ts';
+import { createTask } from './tasks/index.ts';
+import type { Task } from './tasks/types.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface RolloutRecord {
+  group: number;
+  prompt: string;
+  completion: string;
+  answer: string;
+  reward: number;
+  advantage: number;
+  scores: Record<string, number>;
+  truncated: boolean;
+}
+
+export interface StepResult {
+  step: number; // 1-based index of the update just made
+  metrics: Metrics;
+  samples: RolloutRecord[];
+}
+
+export class Trainer<F extends TensorLike, I extends TensorLike> {
+  private step_ = 0;
+  private numTokens = 0;
+  private readonly codec: ChatCodec;
+
+  private constructor(
+    readonly config: RunConfig,
+    readonly task: Task,
+    readonly rubric: Rubric,
+    readonly model: Model<F, I>,
+    private readonly reference: Model<F, I> | null,
+    private readonly optimizer: AdamW<F, I>,
+    loaded: LoadedModel,
+  ) {
+    this.codec = { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate };
+  }
+
+  static async create<F extends TensorLike, I extends TensorLike>(
+    config: RunConfig,
+    loaded: LoadedModel,
+    backend: Backend<F, I>,
+  ): Promise<Trainer<F, I>> {
+    const task = createTask(config.task.name, config.task.params);
+    const rubric = new Rubric(config.rubric.criteria);
+    const upload = () => {
+      const t = backend.allocFloat(loaded.layout.total);
+      backend.uploadFloat(t, loaded.params);
+      return t;
+    };
+    const model = new Model(backend, loaded.layout, upload());
+    const reference = config.grpo.beta > 0 ? new Model(backend, loaded.layout, upload()) : null;
+    return new Trainer(config, task, rubric, model, reference, new AdamW(backend, loaded.layout), loaded);
+  }
+
+  /** Number of updates made so far. */
+  get stepIndex(): number {
+    return this.step_;
+  }
+
+  get tokenizer() {
+    return this.codec.tokenizer;
+  }
+
+  /** Greedy evaluation on the task's fixed held-out rows. */
+  evaluate(): Promise<EvalResult> {
+    return evaluate(this.model, this.codec, this.task, this.rubric, this.config);
+  }
+
+  /** The current weights as a host array in the layout of the loaded model (for export). */
+  async weights(): Promise<Float32Array> {
+    return this.model.backend.readFloat(this.model.params);
+  }
+
+  /** One GRPO update. */
+  async step(): Promise<StepResult> {
+    const t0 = performance.now();
+    const cfg = this.config;
+    const g = cfg.grpo;
+    const G = g.groupSize;
+    const P = g.promptsPerStep;
+    const stepSeed = hash32(cfg.seed ^ hash32(this.step_ + 1));
+    const rows = Array.from({ length: P }, (_, i) => this.task.trainRow(cfg.seed, this.step_ * P + i));
+    const rollouts = await sampleRollouts(this.model, this.codec, this.task, rows, G, cfg.sampling, stepSeed);
+    const scored = rollouts.map((r) => this.rubric.score({ prompt: r.row.prompt, completion: r.text, answer: r.row.answer }));
+    const rewards = scored.map((s) => s.total);
+    const advantages = groupAdvantages(rewards, G, g.scaleRewards);
+    const flat = zeroStdGroups(rewards, G);
+    const include = rollouts.map((r) => !(g.maskTruncatedCompletions && r.truncated) && !(g.skipZeroStdGroups && flat[r.group]));
+
+    const batch = packBatch(
+      rollouts.map((r, i) => ({ prompt: r.prompt, completion: r.completion, include: include[i] })),
+      this.codec.tokenizer.padTokenId,
+    );
+    const { S, T } = batch;
+    const temperature = cfg.sampling.temperature > 0 ? cfg.sampling.temperature : 1;
+    const refLogp = this.reference
+      ? (await this.reference.forwardLogprobs(batch.tokens, batch.targets, S, T, temperature)).logp
+      : null;
+
+    let oldLogp: Float32Array | null = null;
+    let last: GrpoLossOutput = { loss: 0, dlogp: new Float32Array(0), kl: 0, clipLow: 0, clipHigh: 0, clipRegion: 0 };
+    let entropy = 0;
+    let gradNorm = 0;
+    const maskedTokens = batch.mask.reduce((a, b) => a + b, 0);
+    for (let it = 0; it < g.numIterations; it++) {
+      const out = await this.model.forwardLogprobs(batch.tokens, batch.targets, S, T, temperature);
+      if (it === 0) {
+        oldLogp = out.logp; // the policy that sampled: ratio is exactly 1 on the first pass
+        entropy = maskedMean(out.entropy, batch.mask);
+      }
+      last = grpoLoss({
+        logp: out.logp,
+        oldLogp: oldLogp!,
+        refLogp,
+        advantages,
+        mask: batch.mask,
+        S,
+        T,
+        lossType: g.lossType,
+        epsLow: g.epsilonLow,
+        epsHigh: g.epsilonHigh,
+        beta: g.beta,
+        maxCompletionLength: cfg.sampling.maxNewTokens,
+      });
+      this.model.zeroGrad();
+      if (maskedTokens > 0) {
+        await this.model.backward(last.dlogp);
+        gradNorm = (await this.optimizer.step(this.model.params, this.model.grads, {
+          lr: g.learningRate,
+          beta1: g.adamBeta1,
+          beta2: g.adamBeta2,
+          eps: g.adamEps,
+          weightDecay: g.weightDecay,
+          maxGradNorm: g.maxGradNorm,
+        })).gradNorm;
+      }
+    }
+    this.step_ += 1;
+
+    const lengths = rollouts.map((r) => r.completion.length);
+    const stepTokens = rollouts.reduce((a, r) => a + r.prompt.length + r.completion.length, 0);
+    this.numTokens += stepTokens;
+    const stepTime = (performance.now() - t0) / 1000;
+    const metrics: Metrics = {
+      reward: mean(rewards),
+      reward_std: groupStdMean(rewards, G),
+      frac_reward_zero_std: flat.filter(Boolean).length / flat.length,
+      loss: last.loss,
+      entropy,
+      'clip_ratio/low_mean': last.clipLow,
+      'clip_ratio/high_mean': last.clipHigh,
+      'clip_ratio/region_mean': last.clipRegion,
+      'completions/mean_length': mean(lengths),
+      'completions/min_length': Math.min(...lengths),
+      'completions/max_length': Math.max(...lengths),
+      'completions/clipped_ratio': rollouts.filter((r) => r.truncated).length / rollouts.length,
+      grad_norm: gradNorm,
+      learning_rate: g.learningRate,
+      num_tokens: this.numTokens,
+      step_time: stepTime,
+      tokens_per_s: stepTokens / stepTime,
+    };
+    if (this.reference) metrics.kl = last.kl;
+    for (const c of this.rubric.criteria) {
+      metrics[`rewards/${c.name}/mean`] = mean(scored.map((s) => s.scores[c.name]));
+      const errors = scored.reduce((a, s) => a + (s.errors[c.name] ?? 0), 0);
+      if (errors > 0) metrics[`rewards/${c.name}/errors`] = errors;
+    }
+    return { step: this.step_, metrics, samples: records(rollouts, scored, rewards, advantages) };
+  }
+}
+
+function records(
+  rollouts: Rollout[],
+  scored: { scores: Record<string, number> }[],
+  rewards: number[],
+  advantages: Float64Array,
+): RolloutRecord[] {
+  return rollouts.map((r, i) => ({
+    group: r.group,
+    prompt: r.row.prompt,
+    completion: r.text,
+    answer: r.row.answer,
+    reward: rewards[i],
+    advantage: advantages[i],
+    scores: scored[i].scores,
+    truncated: r.truncated,
+  }));
+}
+
+function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return xs.length ? s / xs.length : 0;
+}
+
+function maskedMean(xs: Float32Array, mask: Float32Array): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    if (mask[i]) {
+      s += xs[i];
+      n++;
+    }
+  }
+  return n ? s / n : 0;
+}
+
+/** Mean over groups of each group's (Bessel-corrected) reward std, as TRL logs `reward_std`. */
+function groupStdMean(rewards: number[], G: number): number {
+  const groups = rewards.length / G;
+  let total = 0;
+  for (let gi = 0; gi < groups; gi++) {
+    const xs = rewards.slice(gi * G, gi * G + G);
+    const m = mean(xs);
+    total += Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(G - 1, 1));
+  }
+  return total / groups;
+}
