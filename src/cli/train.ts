@@ -1,14 +1,14 @@
 // `grpo-playground train`: run a GRPO run headless, a progress bar on stderr, one JSON object per line
 // in --log ({"type":"train",...} per step, {"type":"eval",...} at step 0, every eval.every steps and at
 // the end), and the trained model as a Hugging Face folder in --out.
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { modelFolderFiles } from '../engine/io/model-folder.ts';
 import { writeModelFolder } from '../engine/io/node-source.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { createBackend, type BackendChoice } from './backend.ts';
-import { loadRunConfig, type ConfigFlags } from './load-config.ts';
+import { CliError, loadRunConfig, type ConfigFlags } from './load-config.ts';
 import { loadModel } from './models.ts';
 
 export interface TrainFlags extends ConfigFlags {
@@ -21,11 +21,15 @@ export interface TrainFlags extends ConfigFlags {
 
 export async function trainCommand(flags: TrainFlags): Promise<void> {
   const config = await loadRunConfig(flags);
+  // Synchronous appends: each line is on disk as soon as its step ends, even though training keeps the
+  // event loop busy (the CPU backend never yields to I/O by itself).
+  const log = flags.log ? openLog(flags.log) : null;
   const backend = await createBackend(flags.backend);
   const loaded = await loadModel(config.model.id, flags.model);
   const trainer = await Trainer.create(config, loaded, backend);
-  const log = flags.log ? await openLog(flags.log) : null;
-  const write = (obj: Record<string, unknown>) => log?.write(JSON.stringify(obj) + '\n');
+  const write = (obj: Record<string, unknown>) => {
+    if (log !== null) writeSync(log, JSON.stringify(obj) + '\n');
+  };
 
   const bar = flags.quiet
     ? null
@@ -53,6 +57,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     write({ type: 'train', step: r.step, ...r.metrics });
     if (config.eval.every > 0 && s % config.eval.every === 0 && s < config.steps) await runEval(s);
     bar?.update(s, { reward: r.metrics.reward.toFixed(3), acc });
+    await new Promise((resolve) => setImmediate(resolve)); // let the progress bar redraw and signals arrive
   }
   const last = config.steps > 0 ? await runEval(config.steps) : first;
   bar?.update(config.steps, { acc });
@@ -65,11 +70,14 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     await writeModelFolder(flags.out, modelFolderFiles(loaded, await trainer.weights()));
     process.stderr.write(`wrote model to ${flags.out}\n`);
   }
-  if (log) await new Promise<void>((res) => log.end(res));
+  if (log !== null) closeSync(log);
 }
 
-async function openLog(path: string): Promise<WriteStream> {
-  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-  if (dir) await mkdir(dir, { recursive: true });
-  return createWriteStream(path);
+function openLog(path: string): number {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'w');
+  } catch (e) {
+    throw new CliError(`cannot write --log ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }

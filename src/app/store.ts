@@ -1,0 +1,126 @@
+// The UI store (zustand), in three small slices: the run config, the run status, and downsampled metric
+// series. It owns the trainer worker and turns its WorkerToUi messages into state. No tensors live here:
+// only numbers per step and the latest sample's text.
+import { create, type StateCreator } from 'zustand';
+import { defaultRunConfig, type RunConfig } from '../rl/config/schema.ts';
+import type { RunState, UiToWorker, WorkerToUi } from '../worker/protocol.ts';
+
+/** Longest metric series kept in state; longer runs are thinned to every other point. */
+export const MAX_POINTS = 500;
+
+export type RunStatus = 'idle' | RunState;
+
+/** Metrics of one step, keyed by TRL-style names (`reward`, `eval/accuracy`, ...). */
+export interface MetricPoint {
+  step: number;
+  metrics: Record<string, number>;
+}
+
+export interface Sample {
+  step: number;
+  prompt: string;
+  completion: string;
+  reward: number;
+}
+
+interface ConfigSlice {
+  config: RunConfig;
+}
+
+interface RunSlice {
+  status: RunStatus;
+  message: string | null;
+  backend: string | null;
+  error: string | null;
+  start: () => void;
+  pause: () => void;
+  resume: () => void;
+  stop: () => void;
+}
+
+interface MetricsSlice {
+  /** Latest completed train step (0 before the first). */
+  step: number;
+  train: MetricPoint[];
+  evals: MetricPoint[];
+  sample: Sample | null;
+}
+
+export type PlaygroundState = ConfigSlice & RunSlice & MetricsSlice;
+type Slice<T> = StateCreator<PlaygroundState, [], [], T>;
+
+/** Appends a point, first halving the series (keeping every other point) when it is full. */
+export function appendDownsampled(series: MetricPoint[], point: MetricPoint, max = MAX_POINTS): MetricPoint[] {
+  const kept = series.length >= max ? series.filter((_, i) => i % 2 === 0) : series;
+  return [...kept, point];
+}
+
+const createConfigSlice: Slice<ConfigSlice> = () => ({ config: defaultRunConfig() });
+
+const emptyMetrics = (): MetricsSlice => ({ step: 0, train: [], evals: [], sample: null });
+const createMetricsSlice: Slice<MetricsSlice> = emptyMetrics;
+
+// The worker lives outside React state: it is not data to render.
+let worker: Worker | null = null;
+
+function send(message: UiToWorker): void {
+  worker?.postMessage(message);
+}
+
+const createRunSlice: Slice<RunSlice> = (set, get) => ({
+  status: 'idle',
+  message: null,
+  backend: null,
+  error: null,
+  start: () => {
+    // A fresh worker per run: nothing from a previous (possibly failed) run survives.
+    worker?.terminate();
+    worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<WorkerToUi>) => set(reduce(get(), event.data));
+    worker.onerror = (event) => {
+      const message = event.message || 'The trainer worker failed to start.';
+      set({ status: 'error', error: message, message });
+    };
+    set({ status: 'loading', message: 'Starting…', error: null, ...emptyMetrics() });
+    send({ type: 'start', config: get().config });
+  },
+  // The worker acts between steps; say so until its next status arrives.
+  pause: () => {
+    send({ type: 'pause' });
+    set({ message: 'Pausing after the current step…' });
+  },
+  resume: () => send({ type: 'resume' }),
+  stop: () => {
+    send({ type: 'stop' });
+    set({ message: 'Stopping after the current step…' });
+  },
+});
+
+/** The state change one worker message causes. */
+function reduce(state: PlaygroundState, message: WorkerToUi): Partial<PlaygroundState> {
+  switch (message.type) {
+    case 'status':
+      return {
+        status: message.state,
+        message: message.message ?? null,
+        backend: message.backend ?? state.backend,
+      };
+    case 'metrics':
+      return {
+        step: message.step,
+        train: appendDownsampled(state.train, { step: message.step, metrics: message.metrics }),
+      };
+    case 'eval':
+      return { evals: appendDownsampled(state.evals, { step: message.step, metrics: message.metrics }) };
+    case 'sample':
+      return { sample: { step: message.step, prompt: message.prompt, completion: message.completion, reward: message.reward } };
+    case 'error':
+      return { status: 'error', error: message.message, message: message.message };
+  }
+}
+
+export const useStore = create<PlaygroundState>()((...args) => ({
+  ...createConfigSlice(...args),
+  ...createRunSlice(...args),
+  ...createMetricsSlice(...args),
+}));
