@@ -1,4 +1,4 @@
-// Evaluation: greedy completions on the task's fixed held-out rows, scored by the rubric.
+// Evaluation: greedy completions on the task's fixed held-out rows (or given rows), scored by the rubric.
 // eval/accuracy is the mean of the task's designated correctness criterion; eval/reward the mean total.
 import type { TensorLike } from '../engine/backend.ts';
 import type { Model } from '../engine/model.ts';
@@ -7,7 +7,7 @@ import { sampleRollouts, type ChatCodec } from './rollout.ts';
 import { createCriterion } from './rubric/criteria.ts';
 import type { Rubric } from './rubric/rubric.ts';
 import type { CriterionFn } from './rubric/types.ts';
-import type { Task } from './tasks/types.ts';
+import type { Task, TaskRow } from './tasks/types.ts';
 
 export interface EvalResult {
   metrics: { 'eval/reward': number; 'eval/accuracy': number } & Record<string, number>;
@@ -20,8 +20,8 @@ export async function evaluate<F extends TensorLike, I extends TensorLike>(
   task: Task,
   rubric: Rubric,
   config: RunConfig,
+  rows: TaskRow[] = task.evalRows(config.task.evalSize),
 ): Promise<EvalResult> {
-  const rows = task.evalRows(config.task.evalSize);
   const correct = correctnessFn(task, rubric);
   const batchSize = 16;
   const samples: EvalResult['samples'] = [];

@@ -14,7 +14,7 @@ import { packBatch } from './batch.ts';
 import { sampleRollouts, type ChatCodec, type Rollout } from './rollout.ts';
 import { Rubric } from './rubric/rubric.ts';
 import { createTask } from './tasks/index.ts';
-import type { Task } from './tasks/types.ts';
+import type { Task, TaskRow } from './tasks/types.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface RolloutRecord {
@@ -77,9 +77,9 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     return this.codec.tokenizer;
   }
 
-  /** Greedy evaluation on the task's fixed held-out rows. */
-  evaluate(): Promise<EvalResult> {
-    return evaluate(this.model, this.codec, this.task, this.rubric, this.config);
+  /** Greedy evaluation on the task's fixed held-out rows, or on the given rows. */
+  evaluate(rows?: TaskRow[]): Promise<EvalResult> {
+    return evaluate(this.model, this.codec, this.task, this.rubric, this.config, rows);
   }
 
   /** The current weights as a host array in the layout of the loaded model (for export). */

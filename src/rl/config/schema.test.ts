@@ -29,7 +29,7 @@ describe('RunConfigSchema defaults', () => {
     expect(c).toMatchObject({
       model: { id: 'tiny-arith' },
       task: { name: 'arithmetic', params: {}, evalSize: 32 },
-      grpo: { groupSize: 8, promptsPerStep: 4, learningRate: 1e-3, beta: 0, epsilonLow: 0.2, epsilonHigh: 0.2, lossType: 'dapo', scaleRewards: 'group', numIterations: 1 },
+      grpo: { groupSize: 8, promptsPerStep: 16, learningRate: 5e-4, beta: 0, epsilonLow: 0.2, epsilonHigh: 0.2, lossType: 'dapo', scaleRewards: 'group', numIterations: 1 },
       sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 16, stop: [] },
       eval: { every: 0, maxNewTokens: 16 },
       seed: 0,
@@ -181,7 +181,7 @@ describe('nonDefaultValues / mergeWithDefaults / configDiff', () => {
       { path: 'task.params.ops', a: undefined, b: '+-' },
       { path: 'rubric.criteria[1].weight', a: 0.2, b: 0 },
       { path: 'rubric.criteria[2]', a: undefined, b: b.rubric.criteria[2] },
-      { path: 'grpo.learningRate', a: 1e-3, b: 3e-4 },
+      { path: 'grpo.learningRate', a: 5e-4, b: 3e-4 },
       { path: 'grpo.lossType', a: 'dapo', b: 'dr_grpo' },
       { path: 'sampling.stop[0]', a: undefined, b: '</answer>' },
       { path: 'seed', a: 0, b: 7 },

@@ -63,8 +63,8 @@ const Rubric = z
 const Grpo = z
   .object({
     groupSize: int().min(2).max(256).default(8).describe('G completions per prompt; advantages are relative to the group (GRPO).'),
-    promptsPerStep: int().min(1).max(1024).default(4).describe('Prompts per optimisation step; the batch is promptsPerStep * G completions.'),
-    learningRate: z.number().gt(0).max(1).default(1e-3).describe('AdamW learning rate (high because the default model is tiny).'),
+    promptsPerStep: int().min(1).max(1024).default(16).describe('Prompts per optimisation step; the batch is promptsPerStep * G completions.'),
+    learningRate: z.number().gt(0).max(1).default(5e-4).describe('AdamW learning rate (5e-4 suits the bundled tiny model; 1e-3 already collapses it; billion-parameter models want ~1e-6).'),
     beta: z.number().min(0).default(0).describe('KL coefficient to the frozen reference (GRPO paper 0.04; 0 = no reference model, as in DAPO and Dr. GRPO).'),
     epsilonLow: z.number().min(0).max(1).default(0.2).describe('Lower clip: ratio >= 1 - epsilonLow (PPO/GRPO 0.2).'),
     epsilonHigh: z.number().min(0).max(10).default(0.2).describe('Upper clip: ratio <= 1 + epsilonHigh (DAPO "clip-higher" suggests 0.28).'),
