@@ -50,7 +50,7 @@ export function RewardChart() {
             allowDecimals={false}
             padding={{ left: 8, right: 8 }}
           />
-          <YAxis domain={['auto', 'auto']} width={48} />
+          <YAxis domain={['auto', 'auto']} width={52} tickFormatter={(v: number) => v.toFixed(2)} />
           <Tooltip formatter={(value) => (typeof value === 'number' ? value.toFixed(3) : value)} />
           <Legend />
           <Line
