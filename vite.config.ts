@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { existsSync } from 'node:fs';
+
+// Dawn (the `webgpu` package) finds SwiftShader through this ICD on GPU-less machines (../shared/TESTING.md).
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const gpuEnv = !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD) ? { VK_ICD_FILENAMES: SWIFTSHADER_ICD } : {};
 
 export default defineConfig({
   plugins: [react()],
@@ -11,5 +16,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
+    env: gpuEnv,
   },
 });
