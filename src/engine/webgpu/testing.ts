@@ -13,7 +13,7 @@ export function testBackend(): Promise<WebGpuBackend | null> {
         return await WebGpuBackend.create(await nodeGpu());
       } catch (e) {
         const msg = `WebGPU unavailable in Node: ${(e as Error).message}. Set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (apt-get install chromium libvulkan1).`;
-        if (process.env.CI) throw new Error(`${msg} (CI is set: GPU tests must not be skipped)`);
+        if (process.env.CI) throw new Error(`${msg} (CI is set: GPU tests must not be skipped)`, { cause: e });
         console.warn(`\n!!! SKIPPING WebGPU tests: ${msg}\n`);
         return null;
       }
