@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Makes sure Debian's Chromium (/usr/bin/chromium, which also ships SwiftShader for software WebGPU) is
-// installed before the end-to-end tests. Exit 0 when it is there or was installed; exit 1 with the exact
-// install command otherwise. Never downloads a browser of its own (see /work/shared/TESTING.md).
+// Makes sure the system packages the tests need are installed: Debian's Chromium (/usr/bin/chromium, which
+// also ships SwiftShader for software WebGPU) for the end-to-end tests, and the Vulkan loader (libvulkan1)
+// through which Dawn reaches SwiftShader for the WebGPU tests in Node. Exit 0 when they are there or were
+// installed; exit 1 with the exact install command otherwise. Never downloads a browser of its own.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const INSTALL_HINT = 'sudo apt-get update && sudo apt-get install -y chromium';
+const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+const INSTALL_HINT = 'sudo apt-get update && sudo apt-get install -y chromium libvulkan1';
 
 /** Runs a command with its output streamed to ours; returns true when it exits 0. */
 function run(command, args) {
@@ -32,16 +34,19 @@ function fail(reason) {
   process.exit(1);
 }
 
-if (existsSync(CHROMIUM)) process.exit(0);
+const hasVulkan = () => VULKAN_LOADERS.some((p) => existsSync(p));
+const missing = [...(existsSync(CHROMIUM) ? [] : ['chromium']), ...(hasVulkan() ? [] : ['libvulkan1'])];
+if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
-if (!isDebian) fail(`${CHROMIUM} is missing and this is not a Debian system with apt-get.`);
-if (!isRoot) fail(`${CHROMIUM} is missing and installing it needs root.`);
+if (!isDebian) fail(`${missing.join(' and ')} missing and this is not a Debian system with apt-get.`);
+if (!isRoot) fail(`${missing.join(' and ')} missing and installing needs root.`);
 
-console.log(`ensure-chromium: ${CHROMIUM} is missing; installing Debian's chromium package (takes a few minutes).`);
+console.log(`ensure-chromium: installing Debian's ${missing.join(' ')} (takes a few minutes).`);
 if (!run('apt-get', ['update'])) fail('apt-get update failed.');
-if (!run('apt-get', ['install', '-y', 'chromium'])) fail('apt-get install chromium failed.');
+if (!run('apt-get', ['install', '-y', ...missing])) fail(`apt-get install ${missing.join(' ')} failed.`);
+if (!hasVulkan()) fail('libvulkan1 installed, but no libvulkan.so.1 was found.');
 
 const version = existsSync(CHROMIUM) ? chromiumVersion() : null;
 if (!version) fail(`the chromium package installed, but ${CHROMIUM} --version does not run.`);
