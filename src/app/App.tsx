@@ -1,6 +1,7 @@
 // The page: run controls and status on the left, the reward chart on the right, the latest sample below.
 import { useStore } from './store.ts';
 import { TrainControls } from './components/TrainControls.tsx';
+import { BackendPicker } from './components/BackendPicker.tsx';
 import { StepCounter } from './components/StepCounter.tsx';
 import { RewardChart } from './components/RewardChart.tsx';
 import { SampleView } from './components/SampleView.tsx';
@@ -49,6 +50,7 @@ export function App() {
         <section className="panel run-panel" aria-labelledby="run-heading">
           <h2 id="run-heading">Run</h2>
           <TrainControls />
+          <BackendPicker />
           <StepCounter />
           <RunSummary />
         </section>

@@ -3,7 +3,7 @@
 // only numbers per step and the latest sample's text.
 import { create, type StateCreator } from 'zustand';
 import { defaultRunConfig, type RunConfig } from '../rl/config/schema.ts';
-import type { RunState, UiToWorker, WorkerToUi } from '../worker/protocol.ts';
+import type { BackendPreference, RunState, UiToWorker, WorkerToUi } from '../worker/protocol.ts';
 
 /** Longest metric series kept in state; longer runs are thinned to every other point. */
 export const MAX_POINTS = 500;
@@ -25,12 +25,15 @@ export interface Sample {
 
 interface ConfigSlice {
   config: RunConfig;
+  backendPreference: BackendPreference;
+  setBackendPreference: (preference: BackendPreference) => void;
 }
 
 interface RunSlice {
   status: RunStatus;
   message: string | null;
   backend: string | null;
+  backendNote: string | null;
   error: string | null;
   start: () => void;
   pause: () => void;
@@ -55,7 +58,11 @@ export function appendDownsampled(series: MetricPoint[], point: MetricPoint, max
   return [...kept, point];
 }
 
-const createConfigSlice: Slice<ConfigSlice> = () => ({ config: defaultRunConfig() });
+const createConfigSlice: Slice<ConfigSlice> = (set) => ({
+  config: defaultRunConfig(),
+  backendPreference: 'auto',
+  setBackendPreference: (backendPreference) => set({ backendPreference }),
+});
 
 const emptyMetrics = (): MetricsSlice => ({ step: 0, train: [], evals: [], sample: null });
 const createMetricsSlice: Slice<MetricsSlice> = emptyMetrics;
@@ -71,6 +78,7 @@ const createRunSlice: Slice<RunSlice> = (set, get) => ({
   status: 'idle',
   message: null,
   backend: null,
+  backendNote: null,
   error: null,
   start: () => {
     // A fresh worker per run: nothing from a previous (possibly failed) run survives.
@@ -81,8 +89,8 @@ const createRunSlice: Slice<RunSlice> = (set, get) => ({
       const message = event.message || 'The trainer worker failed to start.';
       set({ status: 'error', error: message, message });
     };
-    set({ status: 'loading', message: 'Starting…', error: null, ...emptyMetrics() });
-    send({ type: 'start', config: get().config });
+    set({ status: 'loading', message: 'Starting…', error: null, backend: null, backendNote: null, ...emptyMetrics() });
+    send({ type: 'start', config: get().config, backend: get().backendPreference });
   },
   // The worker acts between steps; say so until its next status arrives.
   pause: () => {
@@ -104,6 +112,7 @@ function reduce(state: PlaygroundState, message: WorkerToUi): Partial<Playground
         status: message.state,
         message: message.message ?? null,
         backend: message.backend ?? state.backend,
+        backendNote: message.backendNote ?? (message.backend ? null : state.backendNote),
       };
     case 'metrics':
       return {

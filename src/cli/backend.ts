@@ -1,17 +1,29 @@
-// Backend selection for the CLI: cpu (the reference), webgpu (Dawn through the `webgpu` package), or auto.
+// Backend selection for the CLI: cpu (the reference), webgpu (Dawn through the `webgpu` package: a real GPU
+// when its Vulkan driver is present, SwiftShader when VK_ICD_FILENAMES points at it), or auto (WebGPU when an
+// hardware adapter exists, else the CPU, saying so on stderr).
 import type { Backend } from '../engine/backend.ts';
 import { CpuBackend } from '../engine/cpu/backend.ts';
+import { WebGpuBackend } from '../engine/webgpu/backend.ts';
+import { nodeGpu } from '../engine/webgpu/node-gpu.ts';
 import { CliError } from './load-config.ts';
 
 export const BACKEND_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export async function createBackend(choice: BackendChoice): Promise<Backend> {
-  switch (choice) {
-    case 'cpu':
-    case 'auto': // no WebGPU backend in this build yet: auto means the CPU
+  if (choice === 'cpu') return new CpuBackend() as unknown as Backend;
+  try {
+    const gpu = await WebGpuBackend.create(await nodeGpu());
+    if (choice === 'auto' && /swiftshader/i.test(gpu.deviceName)) {
+      // A software rasteriser is slower than the CPU backend for this work: auto means a real GPU.
+      gpu.destroy();
+      process.stderr.write('only a software WebGPU adapter (SwiftShader) found; using the CPU backend (--backend webgpu forces it)\n');
       return new CpuBackend() as unknown as Backend;
-    case 'webgpu':
-      throw new CliError('--backend webgpu is not available in this build yet (the WebGPU backend is in progress); use --backend cpu');
+    }
+    return gpu as unknown as Backend;
+  } catch (e) {
+    if (choice === 'webgpu') throw new CliError(`--backend webgpu: ${(e as Error).message}`);
+    process.stderr.write(`no WebGPU adapter (${(e as Error).message}); using the CPU backend\n`);
+    return new CpuBackend() as unknown as Backend;
   }
 }

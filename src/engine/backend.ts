@@ -15,6 +15,10 @@ export interface Backend<F extends TensorLike = TensorLike, I extends TensorLike
   readonly name: 'cpu' | 'webgpu';
   /** Human-readable device name, e.g. "CPU (JavaScript)" or the GPU adapter. */
   readonly deviceName: string;
+  /** Device memory held by live tensors, where the backend tracks it (the GPU). */
+  readonly bytesInUse?: number;
+  /** The largest single tensor the device can hold, where it is limited (the GPU's buffer binding size). */
+  readonly maxTensorBytes?: number;
 
   // ---- memory ----
   allocFloat(length: number): F; // zero-filled

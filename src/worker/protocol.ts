@@ -2,9 +2,12 @@
 // Both sides switch on `type`; nothing else crosses the boundary (no tensors: metrics are plain numbers).
 import type { RunConfig } from '../rl/config/schema.ts';
 
+/** Which compute backend the user asked for: auto = a hardware WebGPU adapter if any, else the CPU. */
+export type BackendPreference = 'auto' | 'webgpu' | 'cpu';
+
 /** UI -> worker. */
 export type UiToWorker =
-  | { type: 'start'; config: RunConfig }
+  | { type: 'start'; config: RunConfig; backend: BackendPreference }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' };
@@ -14,7 +17,8 @@ export type RunState = 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'e
 
 /** Worker -> UI. */
 export type WorkerToUi =
-  | { type: 'status'; state: RunState; message?: string; backend?: string }
+  /** `backend` names the device in use; `backendNote` says why it was chosen when that is not obvious. */
+  | { type: 'status'; state: RunState; message?: string; backend?: string; backendNote?: string }
   /** Train metrics of one step, named as in TRL (`reward`, `reward_std`, `kl`, `loss`, ...). */
   | { type: 'metrics'; step: number; metrics: Record<string, number> }
   /** Evaluation metrics (`eval/reward`, `eval/accuracy`), at step 0 and at the end. */

@@ -6,8 +6,8 @@ import type { RunConfig } from '../rl/config/schema.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { loadModelFolder } from '../engine/io/model-folder.ts';
 import { httpSource } from '../engine/io/sources.ts';
-import { CpuBackend } from '../engine/cpu/backend.ts';
-import type { UiToWorker, WorkerToUi } from './protocol.ts';
+import type { BackendPreference, UiToWorker, WorkerToUi } from './protocol.ts';
+import { chooseBackend } from './choose-backend.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -33,7 +33,7 @@ scope.onmessage = (event: MessageEvent<UiToWorker>) => {
         post({ type: 'error', message: 'A run is already in progress; stop it first.' });
         return;
       }
-      void startRun(message.config);
+      void startRun(message.config, message.backend);
       return;
     case 'pause':
       if (current && !current.stopped) current.paused = true;
@@ -59,11 +59,11 @@ scope.addEventListener('unhandledrejection', (event) => {
   reportError(event.reason);
 });
 
-async function startRun(config: RunConfig): Promise<void> {
+async function startRun(config: RunConfig, preference: BackendPreference): Promise<void> {
   const control: RunControl = { paused: false, stopped: false, wake: null };
   current = control;
   try {
-    await train(config, control);
+    await train(config, preference, control);
   } catch (err) {
     reportError(err);
   } finally {
@@ -71,14 +71,16 @@ async function startRun(config: RunConfig): Promise<void> {
   }
 }
 
-async function train(config: RunConfig, control: RunControl): Promise<void> {
+async function train(config: RunConfig, preference: BackendPreference, control: RunControl): Promise<void> {
   const modelId = config.model.id;
   post({ type: 'status', state: 'loading', message: `Loading model ${modelId}…` });
   const url = new URL(`/models/${modelId}/`, self.location.origin).href;
   const model = await loadModelFolder(httpSource(url));
-  const backend = new CpuBackend();
+  post({ type: 'status', state: 'loading', message: 'Preparing the compute backend…' });
+  const { backend, note } = await chooseBackend(preference);
+  post({ type: 'status', state: 'loading', message: `Loaded ${modelId}`, backend: backend.deviceName, backendNote: note });
   const trainer = await Trainer.create(config, model, backend);
-  post({ type: 'status', state: 'ready', message: `Loaded ${modelId}`, backend: backend.deviceName });
+  post({ type: 'status', state: 'ready', message: `Loaded ${modelId}`, backend: backend.deviceName, backendNote: note });
   if (control.stopped) {
     post({ type: 'status', state: 'done', message: 'Stopped before training' });
     return;

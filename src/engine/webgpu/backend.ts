@@ -32,6 +32,10 @@ export class WebGpuBackend implements Backend<GpuTensor, GpuTensor> {
     return new WebGpuBackend(new GpuContext(device, adapterName));
   }
 
+  get maxTensorBytes(): number {
+    return this.ctx.device.limits.maxStorageBufferBindingSize;
+  }
+
   /** Bytes of GPU memory held by live tensors (pooled buffers in use). */
   get bytesInUse(): number {
     return this.ctx.pool.bytesInUse;

@@ -2,7 +2,8 @@
 // groups, a uniform arena with dynamic offsets, and one command encoder that collects a whole phase of work
 // (many dispatches in one compute pass) until something must be read back. Nothing here allocates GPU
 // objects per dispatch after warm-up.
-import { BufferPool, formatBytes } from './pool.ts';
+import { formatBytes } from '../memory.ts';
+import { BufferPool } from './pool.ts';
 import { GpuTensor } from './tensor.ts';
 
 /** How a kernel binds its storage buffers (binding i+1 for entry i; binding 0 is the uniform block). */
@@ -49,7 +50,16 @@ export class GpuContext {
     void device.lost.then((info) => {
       this.lostReason = info.message || info.reason || 'unknown reason';
     });
+    // Out-of-memory and validation errors arrive asynchronously; remember the first and fail the next call
+    // with it, so a run stops with a clear message instead of computing garbage.
+    device.onuncapturederror = (event: GPUUncapturedErrorEvent) => {
+      const kind = event.error.constructor?.name === 'GPUOutOfMemoryError' ? 'out of GPU memory' : 'GPU error';
+      this.gpuError ??= `${kind}: ${event.error.message}`;
+    };
   }
+
+  /** The first asynchronous GPU error (out of memory, validation), if any. */
+  gpuError: string | null = null;
 
   get offsetAlignElements(): number {
     return this.device.limits.minStorageBufferOffsetAlignment / 4;
@@ -57,6 +67,7 @@ export class GpuContext {
 
   checkAlive(): void {
     if (this.lostReason !== null) throw new Error(`the GPU device was lost (${this.lostReason})`);
+    if (this.gpuError !== null) throw new Error(this.gpuError);
   }
 
   // ---- allocation ----

@@ -1,6 +1,7 @@
 // GPU buffers pooled by (size bucket, usage): freed buffers are reused, so after warm-up a training or
 // decode step creates no buffers. Sizes round up to a quarter-power-of-two bucket (at most 25% waste).
 // `created` counts createBuffer calls, which the tests use to prove steps allocate nothing new.
+import { formatBytes } from '../memory.ts';
 
 export function bucketBytes(bytes: number): number {
   const b = Math.max(bytes, 256);
@@ -57,9 +58,3 @@ export class BufferPool {
   }
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
-  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
-  return `${n} B`;
-}
