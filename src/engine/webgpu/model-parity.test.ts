@@ -77,6 +77,9 @@ describe('WebGPU model vs CPU', async () => {
         const d = maxDiff(gg.subarray(e.offset, e.offset + e.size), cg.subarray(e.offset, e.offset + e.size));
         expect(d.abs, `${e.name}: max |diff| ${d.abs} (max |grad| ${d.scale})`).toBeLessThan(1e-4 + 1e-3 * d.scale);
       }
+      // AdamW's first step divides by ~|g|, so gradients that differ by 1e-8 near zero move a parameter by a
+      // large fraction of lr: compare the update on identical gradients (the gradients were compared above).
+      be.uploadFloat(gpuModel.grads, cg);
       const cpuOpt = new AdamW(new CpuBackend(), loaded.layout);
       const gpuOpt = new AdamW(be, loaded.layout);
       const gn1 = await cpuOpt.step(cpuModel.params, cpuModel.grads, ADAM);

@@ -6,8 +6,8 @@ struct Params { N: u32, OC: u32 }
 @group(0) @binding(1) var<storage, read> dout: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dbias: array<f32>;
 
-override BX: u32 = 64; // channels per workgroup
-override BY: u32 = 4; // lanes per channel, a power of two
+override BX: u32 = 32; // channels per workgroup
+override BY: u32 = 2; // lanes per channel, a power of two
 
 var<workgroup> partial: array<f32, BX * BY>;
 
