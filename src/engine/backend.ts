@@ -7,6 +7,8 @@
 // F is the backend's float tensor (Float32Array on the CPU), I its int32 tensor (Int32Array on the CPU).
 // Tensors may be views into a larger buffer (see `view`).
 
+import type { SamplerOptions } from './sampling.ts';
+
 export interface TensorLike {
   readonly length: number;
 }
@@ -139,6 +141,13 @@ export interface Backend<F extends TensorLike = TensorLike, I extends TensorLike
    * One decode step: q[B,NH,D] attends to cache row b over positions [0, len[b]) -> out[B,NH,D].
    */
   decodeAttention(out: F, q: F, kCache: F, vCache: F, len: I, B: number, NH: number, KVH: number, D: number, maxT: number): void;
+
+  /**
+   * Sample one token per row: out[R] <- a token from logits[R,V] with temperature/top-k/top-p (greedy at
+   * temperature 0), u = randomUniform(seeds[r], Stream.sample, step) (see sampling.ts). On the GPU only the
+   * R tokens come back to the host.
+   */
+  sampleTokens(out: I, logits: F, R: number, V: number, opts: SamplerOptions, seeds: I, step: number): void;
 
   // ---- optimiser ----
 

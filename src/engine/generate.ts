@@ -4,8 +4,8 @@
 // seeded counter-based RNG, one stream per row, so a run is reproducible.
 import type { Backend, TensorLike } from './backend.ts';
 import type { Model } from './model.ts';
-import { hash32, randomUniform, Stream } from './rng.ts';
-import { sampleToken, type SamplerOptions } from './sampling.ts';
+import { hash32 } from './rng.ts';
+import type { SamplerOptions } from './sampling.ts';
 
 export interface GenerateOptions extends SamplerOptions {
   maxNewTokens: number;
@@ -13,8 +13,8 @@ export interface GenerateOptions extends SamplerOptions {
   stopStrings?: string[]; // checked on decoded text; requires `decode`
   decode?: (ids: Int32Array) => string;
   seed: number;
-  /** Observe the logits [R, V] each row sampled from at step t (prompt row logits are repeated per row). Tests use it. */
-  onLogits?: (t: number, logits: Float32Array, logitRow: (r: number) => number) => void;
+  /** Observe the logits [R, V] the rows sampled from at step t (reads them back: tests and inspection only). */
+  onLogits?: (t: number, logits: Float32Array) => void;
 }
 
 export interface GenerateResult {
@@ -50,27 +50,26 @@ export async function generate<F extends TensorLike, I extends TensorLike>(
     }
     const prefillCache = rt.allocCache(P);
     rt.forward(tokens, pos, rows, P, Tp, prefillCache, 'prefill');
-    const lastIdx = new Int32Array(P);
-    for (let p = 0; p < P; p++) lastIdx[p] = p * Tp + prompts[p].length - 1;
-    const promptLogits = await rt.logitsAt(lastIdx);
     // ---- share each prompt's cache with its G rows ----
     const cache = rt.allocCache(R);
     const srcRow = new Int32Array(R);
     for (let r = 0; r < R; r++) srcRow[r] = Math.floor(r / G);
     rt.gatherCache(cache, prefillCache, srcRow, Tp);
-    rt.freeCache(prefillCache);
+    // Row r's first token comes from the last prompt position of its prompt.
+    const firstIdx = new Int32Array(R);
+    for (let r = 0; r < R; r++) firstIdx[r] = srcRow[r] * Tp + prompts[srcRow[r]].length - 1;
 
     const completions: number[][] = Array.from({ length: R }, () => []);
     const finish: ('stop' | 'length')[] = new Array(R).fill('length');
     const done = new Uint8Array(R);
-    const rowSeeds = Array.from({ length: R }, (_, r) => hash32(opts.seed ^ hash32(r + 0x51ed)));
+    rt.setSeeds(Int32Array.from({ length: R }, (_, r) => hash32(opts.seed ^ hash32(r + 0x51ed)) | 0));
     const stopIds = new Set(opts.stopTokenIds);
-    const step = (logits: Float32Array, logitRow: (r: number) => number, t: number) => {
-      opts.onLogits?.(t, logits, logitRow);
+    // Sample every row on the device; only R token ids come back.
+    const step = async (rowIdx: Int32Array, t: number) => {
+      const tokens = await rt.sampleAt(rowIdx, opts, t);
       for (let r = 0; r < R; r++) {
         if (done[r]) continue;
-        const u = randomUniform(rowSeeds[r], Stream.sample, t);
-        const tok = sampleToken(logits, opts, u, logitRow(r) * d.V, d.V);
+        const tok = tokens[r];
         completions[r].push(tok);
         if (stopIds.has(tok) || hitsStopString(completions[r], opts)) {
           done[r] = 1;
@@ -80,14 +79,13 @@ export async function generate<F extends TensorLike, I extends TensorLike>(
         }
       }
     };
-    step(promptLogits, (r) => srcRow[r], 0);
+    await step(firstIdx, 0);
+    rt.freeCache(prefillCache);
     // ---- decode one token per row per step ----
     const stepTokens = new Int32Array(R);
     const stepPos = new Int32Array(R);
     const cacheRows = new Int32Array(R);
     for (let r = 0; r < R; r++) cacheRows[r] = r;
-    const all = new Int32Array(R);
-    for (let r = 0; r < R; r++) all[r] = r;
     for (let t = 1; t < opts.maxNewTokens && !done.every((x) => x === 1); t++) {
       for (let r = 0; r < R; r++) {
         const c = completions[r];
@@ -95,8 +93,7 @@ export async function generate<F extends TensorLike, I extends TensorLike>(
         stepPos[r] = prompts[srcRow[r]].length + c.length - 1;
       }
       rt.forward(stepTokens, stepPos, cacheRows, R, 1, cache, 'decode');
-      const logits = await rt.logitsAt(all);
-      step(logits, (r) => r, t);
+      await step(cacheRows, t);
     }
     rt.freeCache(cache);
     return { completions: completions.map((c) => Int32Array.from(c)), finish };
@@ -142,6 +139,8 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
   private readonly idx: I;
   private readonly xLast: F;
   private readonly logits: F;
+  private readonly sampled: I;
+  private readonly seeds: I;
 
   constructor(
     private readonly model: Model<F, I>,
@@ -173,6 +172,8 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     this.idx = i(maxN);
     this.xLast = f(maxN * d.C);
     this.logits = f(maxN * d.V);
+    this.sampled = i(maxN);
+    this.seeds = i(maxN);
   }
 
   private own<T extends F | I>(t: T): T {
@@ -279,8 +280,24 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     }
   }
 
-  /** Logits [rows.length, V] at the given rows of the last forward (gathered, normed, LM head). */
-  async logitsAt(rowIdx: Int32Array): Promise<Float32Array> {
+  setSeeds(seeds: Int32Array): void {
+    this.be.uploadInt(this.be.viewInt(this.seeds, 0, seeds.length), seeds);
+  }
+
+  /** Sample a token for each of the given rows of the last forward, on the device. */
+  async sampleAt(rowIdx: Int32Array, opts: GenerateOptions, t: number): Promise<Int32Array> {
+    const be = this.be;
+    const n = rowIdx.length;
+    const V = this.model.dims.V;
+    const logits = this.logitsAt(rowIdx);
+    if (opts.onLogits) opts.onLogits(t, await be.readFloat(logits));
+    const out = be.viewInt(this.sampled, 0, n);
+    be.sampleTokens(out, logits, n, V, opts, be.viewInt(this.seeds, 0, n), t);
+    return be.readInt(out);
+  }
+
+  /** Logits [rows.length, V] at the given rows of the last forward (gathered, normed, LM head), on the device. */
+  logitsAt(rowIdx: Int32Array): F {
     const be = this.be;
     const m = this.model;
     const d = m.dims;
@@ -294,7 +311,7 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     be.rmsnormForward(xn, be.view(this.rstd, 0, n), xLast, m.weight(m.layout.finalNorm), n, d.C, d.eps);
     const logits = be.view(this.logits, 0, n * d.V);
     be.matmulForward(logits, xn, m.weight(m.layout.lmHead), null, n, d.C, d.V);
-    return be.readFloat(logits);
+    return logits;
   }
 
   dispose(): void {

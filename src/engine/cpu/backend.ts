@@ -11,6 +11,8 @@ import { matmulBackward, matmulForward } from './matmul.ts';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm.ts';
 import { ropeBackward, ropeForward } from './rope.ts';
 import { swigluBackward, swigluForward } from './swiglu.ts';
+import { randomUniform, Stream } from '../rng.ts';
+import { sampleToken, type SamplerOptions } from '../sampling.ts';
 
 export class CpuBackend implements Backend<Float32Array, Int32Array> {
   readonly name = 'cpu' as const;
@@ -95,5 +97,9 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
 
   sumSquares(x: Float32Array): Promise<number> {
     return Promise.resolve(sumSquares(x));
+  }
+
+  sampleTokens(out: Int32Array, logits: Float32Array, R: number, V: number, opts: SamplerOptions, seeds: Int32Array, step: number): void {
+    for (let r = 0; r < R; r++) out[r] = sampleToken(logits, opts, randomUniform(seeds[r] >>> 0, Stream.sample, step), r * V, V);
   }
 }

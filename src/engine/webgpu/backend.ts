@@ -15,6 +15,8 @@ import * as matmulK from './kernels/matmul.ts';
 import * as rmsnormK from './kernels/rmsnorm.ts';
 import * as ropeK from './kernels/rope.ts';
 import * as swigluK from './kernels/swiglu.ts';
+import * as sampleK from './kernels/sample.ts';
+import type { SamplerOptions } from '../sampling.ts';
 
 type T = GpuTensor;
 
@@ -142,6 +144,11 @@ export class WebGpuBackend implements Backend<GpuTensor, GpuTensor> {
   }
   decodeAttention(out: T, q: T, kCache: T, vCache: T, len: T, B: number, NH: number, KVH: number, D: number, maxT: number): void {
     kvcacheK.decodeAttention(this.ctx, out, q, kCache, vCache, len, B, NH, KVH, D, maxT);
+  }
+
+  sampleTokens(out: T, logits: T, R: number, V: number, opts: SamplerOptions, seeds: T, step: number): void {
+    if (out.length !== R || logits.length !== R * V) throw new RangeError(`sampleTokens: expected ${R} rows of ${V} logits`);
+    sampleK.sampleTokens(this.ctx, out, logits, opts, seeds, step);
   }
 
   // ---- optimiser ----

@@ -13,6 +13,8 @@ export async function nodeGpu(): Promise<GPU> {
     throw new WebGpuUnavailableError(`the 'webgpu' package (Dawn for Node) could not be loaded: ${(e as Error).message}`);
   }
   Object.assign(globalThis, mod.globals);
-  cached = mod.create([]) as unknown as GPU;
+  // Our kernels write all workgroup memory before reading it, so Dawn's zero-fill of workgroup memory is
+  // pure cost (on SwiftShader it made one 16 KiB-tile attention kernel take seconds to compile).
+  cached = mod.create(['enable-dawn-features=disable_workgroup_init']) as unknown as GPU;
   return cached;
 }
