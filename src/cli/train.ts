@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { modelFolderFiles } from '../engine/io/model-folder.ts';
 import { writeModelFolder } from '../engine/io/node-source.ts';
+import { envJudgeKeyProvider } from '../rl/rubric/judge-key.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { createBackend, type BackendChoice } from './backend.ts';
 import { CliError, loadRunConfig, type ConfigFlags } from './load-config.ts';
@@ -26,7 +27,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const log = flags.log ? openLog(flags.log) : null;
   const backend = await createBackend(flags.backend);
   const loaded = await loadModel(config.model.id, flags.model);
-  const trainer = await Trainer.create(config, loaded, backend);
+  const trainer = await Trainer.create(config, loaded, backend, { judgeKey: envJudgeKeyProvider(process.env) });
   const write = (obj: Record<string, unknown>) => {
     if (log !== null) writeSync(log, JSON.stringify(obj) + '\n');
   };

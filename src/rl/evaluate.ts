@@ -3,10 +3,9 @@
 import type { TensorLike } from '../engine/backend.ts';
 import type { Model } from '../engine/model.ts';
 import type { RunConfig } from './config/schema.ts';
-import { sampleRollouts, type ChatCodec } from './rollout.ts';
-import { createCriterion } from './rubric/criteria.ts';
+import { sampleRollouts, scoreContext, type ChatCodec } from './rollout.ts';
 import type { Rubric } from './rubric/rubric.ts';
-import type { CriterionFn } from './rubric/types.ts';
+import type { Criterion, ScoreContext } from './rubric/types.ts';
 import type { Task, TaskRow } from './tasks/types.ts';
 
 export interface EvalResult {
@@ -22,7 +21,7 @@ export async function evaluate<F extends TensorLike, I extends TensorLike>(
   config: RunConfig,
   rows: TaskRow[] = task.evalRows(config.task.evalSize),
 ): Promise<EvalResult> {
-  const correct = correctnessFn(task, rubric);
+  const correct = rubric.criterionOfKind(task.correctnessCriterion);
   const batchSize = 16;
   const samples: EvalResult['samples'] = [];
   const perCriterion: Record<string, number> = {};
@@ -35,11 +34,13 @@ export async function evaluate<F extends TensorLike, I extends TensorLike>(
       maxNewTokens: config.eval.maxNewTokens,
       stop: config.sampling.stop,
     }, 0);
-    for (const r of rollouts) {
-      const s = rubric.score({ prompt: r.row.prompt, completion: r.text, answer: r.row.answer });
+    const ctxs = rollouts.map((r) => ({ ...scoreContext(r), maxNewTokens: config.eval.maxNewTokens }));
+    const [scored, correctness] = await Promise.all([rubric.scoreEach(ctxs), safeScores(correct, ctxs)]);
+    rollouts.forEach((r, i) => {
+      const s = scored[i];
       for (const [name, v] of Object.entries(s.scores)) perCriterion[name] = (perCriterion[name] ?? 0) + v;
-      samples.push({ prompt: r.row.prompt, completion: r.text, answer: r.row.answer, reward: s.total, correct: safeScore(correct, r.row.prompt, r.text, r.row.answer) });
-    }
+      samples.push({ prompt: r.row.prompt, completion: r.text, answer: r.row.answer, reward: s.total, correct: correctness[i] });
+    });
   }
   const n = Math.max(samples.length, 1);
   const metrics: EvalResult['metrics'] = {
@@ -52,19 +53,14 @@ export async function evaluate<F extends TensorLike, I extends TensorLike>(
 
 /**
  * Accuracy must not depend on the reward: a user may drop or down-weight the correctness criterion (that is
- * how reward hacking is shown). Use the rubric's own criterion of the task's correctness kind when there is
- * one (its params), else that kind with default params.
+ * how reward hacking is shown), so `rubric.criterionOfKind` gives the rubric's own criterion of the task's
+ * correctness kind (its params) or else that kind with default params. A failure counts as 0.
  */
-function correctnessFn(task: Task, rubric: Rubric): CriterionFn {
-  const spec = rubric.criteria.find((c) => c.kind === task.correctnessCriterion);
-  return createCriterion(task.correctnessCriterion, spec?.params ?? {});
-}
-
-function safeScore(fn: CriterionFn, prompt: string, completion: string, answer: string): number {
-  try {
-    const v = fn({ prompt, completion, answer });
-    return Number.isFinite(v) ? v : 0;
-  } catch {
-    return 0;
+async function safeScores(criterion: Criterion, ctxs: ScoreContext[]): Promise<number[]> {
+  const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  if (criterion.scoreBatch) {
+    const out = await criterion.scoreBatch(ctxs).catch(() => ctxs.map(() => 0));
+    return ctxs.map((_, i) => finite(out[i]));
   }
+  return Promise.all(ctxs.map(async (ctx) => finite(await Promise.resolve().then(() => criterion(ctx)).catch(() => 0))));
 }

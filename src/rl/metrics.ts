@@ -31,6 +31,12 @@ export const METRIC = {
   stepTime: 'step_time',
   tokensPerS: 'tokens_per_s',
   learningRate: 'learning_rate',
+  /** Multi-turn tasks: tool calls per rollout (every <tool> opened counts, malformed ones too). */
+  toolsCallFrequency: 'tools/call_frequency',
+  /** Multi-turn tasks: failed tool calls / tool calls (0 when there were none). */
+  toolsFailureFrequency: 'tools/failure_frequency',
+  /** Multi-turn tasks: mean assistant turns per rollout. */
+  numTurnsMean: 'num_turns/mean',
   /** Mean total reward on the held-out set (greedy decoding). */
   evalReward: 'eval/reward',
   /** Mean of the task's correctness criterion on the held-out set (greedy decoding). */

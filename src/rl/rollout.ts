@@ -1,22 +1,28 @@
-// Rollouts for single-turn tasks: task rows -> chat prompts -> token ids -> G sampled completions per
-// prompt -> decoded text. Completion text is untrusted model output: it is only ever scored and shown as text.
+// Rollouts: task rows -> conversations -> G sampled episodes per row -> token segments and text. Single-turn
+// tasks are the one-turn case of the same loop. Turn 1 prefills each row's prompt once and shares it with its
+// G samples; every later turn re-prefills each still-running conversation (rows finish at different turns),
+// generating for all of them in one batch. After each assistant turn the environment answers (or ends the
+// rollout), and its reply is appended as context tokens (src/rl/envs/conversation.ts). Model output is
+// untrusted text: it is only ever parsed, scored and shown as text.
 import type { TensorLike } from '../engine/backend.ts';
-import { renderChat } from '../engine/chat.ts';
-import { generate } from '../engine/generate.ts';
+import { generate, type GenerateOptions } from '../engine/generate.ts';
 import type { Model } from '../engine/model.ts';
-import type { Tokenizer } from '../engine/tokenizer.ts';
-import { singleTurnMessages } from './envs/single-turn.ts';
+import { hash32 } from '../engine/rng.ts';
+import type { Segment } from './batch.ts';
+import { Conversation, encodeMessages, type ChatCodec } from './envs/conversation.ts';
+import { environmentOf } from './envs/single-turn.ts';
+import type { ChatMessage } from './envs/types.ts';
+import { METRIC } from './metrics.ts';
+import type { ScoreContext } from './rubric/types.ts';
 import type { Task, TaskRow } from './tasks/types.ts';
 
-export interface ChatCodec {
-  tokenizer: Tokenizer;
-  chatTemplate: string;
-}
+export type { ChatCodec } from './envs/conversation.ts';
 
 export interface SamplingSettings {
   temperature: number;
   topK: number;
   topP: number;
+  /** Per assistant turn. */
   maxNewTokens: number;
   stop: string[];
 }
@@ -26,14 +32,51 @@ export interface Rollout {
   row: TaskRow;
   promptText: string;
   prompt: Int32Array;
+  /** Every token after the prompt: the sampled turns and, between them, the environment's replies. */
   completion: Int32Array;
-  text: string; // decoded completion without special tokens
-  truncated: boolean; // hit maxNewTokens without a stop
+  /** The whole sequence (prompt first) as context and generated segments, for packing. */
+  segments: Segment[];
+  /** Tokens the policy sampled (single-turn: completion.length). */
+  generatedTokens: number;
+  /** The last assistant turn, decoded without special tokens: what the rubric scores as the completion. */
+  text: string;
+  /** The whole conversation, the model's turns without special tokens. */
+  messages: ChatMessage[];
+  /** The environment's state at the end (null for single-turn tasks). */
+  state: unknown;
+  /** Assistant turns taken. */
+  turns: number;
+  toolCalls: number;
+  toolFailures: number;
+  /** A turn hit maxNewTokens without a stop, or the conversation outgrew the model's context. */
+  truncated: boolean;
 }
 
+/** The single-turn prompt of a row (also used by supervised fine-tuning). */
 export function encodePrompt(codec: ChatCodec, task: Task, row: TaskRow): { text: string; ids: Int32Array } {
-  const text = renderChat(codec.chatTemplate, singleTurnMessages(task, row), { addGenerationPrompt: true });
-  return { text, ids: Int32Array.from(codec.tokenizer.encode(text)) };
+  return encodeMessages(codec, environmentOf(task).initialMessages(row));
+}
+
+/** What the rubric sees of a rollout. */
+export function scoreContext(r: Rollout): ScoreContext {
+  const state = typeof r.state === 'object' && r.state !== null ? (r.state as Record<string, unknown>) : undefined;
+  return {
+    prompt: r.row.prompt,
+    completion: r.text,
+    answer: r.row.answer,
+    info: r.row.info,
+    messages: r.messages,
+    state,
+    completionTokens: r.generatedTokens,
+  };
+}
+
+interface Running {
+  conv: Conversation;
+  state: unknown;
+  toolCalls: number;
+  toolFailures: number;
+  truncated: boolean;
 }
 
 export async function sampleRollouts<F extends TensorLike, I extends TensorLike>(
@@ -45,33 +88,93 @@ export async function sampleRollouts<F extends TensorLike, I extends TensorLike>
   sampling: SamplingSettings,
   seed: number,
 ): Promise<Rollout[]> {
-  const prompts = rows.map((row) => encodePrompt(codec, task, row));
+  const env = environmentOf(task);
+  if (!Number.isInteger(env.maxTurns) || env.maxTurns < 1) throw new Error(`${task.name}: maxTurns must be an integer >= 1`);
   const tok = codec.tokenizer;
-  const result = await generate(
-    model,
-    prompts.map((p) => p.ids),
-    G,
-    {
-      temperature: sampling.temperature,
-      topK: sampling.topK,
-      topP: sampling.topP,
-      maxNewTokens: sampling.maxNewTokens,
-      stopTokenIds: [tok.eosTokenId],
-      stopStrings: sampling.stop,
-      decode: (ids) => tok.decode(ids, { skipSpecialTokens: true }),
-      seed,
-    },
-  );
-  return result.completions.map((completion, r) => {
+  const initial = rows.map((row) => env.initialMessages(row));
+  const prompts = initial.map((messages) => encodeMessages(codec, messages));
+  const R = rows.length * G;
+  const runs: Running[] = Array.from({ length: R }, (_, r) => {
+    const p = Math.floor(r / G);
+    return {
+      conv: new Conversation(codec, initial[p], prompts[p]),
+      state: env.initialState(rows[p]),
+      toolCalls: 0,
+      toolFailures: 0,
+      truncated: false,
+    };
+  });
+  const opts = (turnSeed: number): GenerateOptions => ({
+    temperature: sampling.temperature,
+    topK: sampling.topK,
+    topP: sampling.topP,
+    maxNewTokens: sampling.maxNewTokens,
+    stopTokenIds: [tok.eosTokenId],
+    stopStrings: sampling.stop,
+    decode: (ids) => tok.decode(ids, { skipSpecialTokens: true }),
+    seed: turnSeed,
+  });
+
+  let active = runs.map((_, r) => r);
+  for (let turn = 1; active.length > 0; turn++) {
+    const result =
+      turn === 1
+        ? await generate(model, prompts.map((p) => p.ids), G, opts(seed))
+        : await generate(model, active.map((r) => runs[r].conv.tokens()), 1, opts(hash32(seed ^ hash32(turn + 0x7e57))));
+    // Rollouts are independent, so the environment answers them all at once (tools may be slow).
+    const replies = await Promise.all(
+      active.map((r, k) => {
+        const run = runs[r];
+        run.conv.addAssistantTurn(result.completions[k]);
+        if (result.finish[k] === 'length') run.truncated = true;
+        return env.respond({ row: rows[Math.floor(r / G)], messages: run.conv.messages, state: run.state, turn });
+      }),
+    );
+    const next: number[] = [];
+    for (let k = 0; k < active.length; k++) {
+      const run = runs[active[k]];
+      const reply = replies[k];
+      run.state = reply.state;
+      run.toolCalls += reply.toolCalls ?? 0;
+      run.toolFailures += reply.toolFailures ?? 0;
+      if (reply.done || turn >= env.maxTurns) continue;
+      if (run.conv.addEnvironmentTurn(reply.messages ?? [], model.dims.maxT - sampling.maxNewTokens)) next.push(active[k]);
+      else run.truncated = true; // no room for the reply and another turn
+    }
+    active = next;
+  }
+
+  return runs.map((run, r) => {
     const group = Math.floor(r / G);
+    const prompt = prompts[group].ids;
+    const all = run.conv.tokens();
     return {
       group,
       row: rows[group],
       promptText: prompts[group].text,
-      prompt: prompts[group].ids,
-      completion,
-      text: tok.decode(completion, { skipSpecialTokens: true }),
-      truncated: result.finish[r] === 'length',
+      prompt,
+      completion: all.subarray(prompt.length),
+      segments: run.conv.segments,
+      generatedTokens: run.conv.segments.reduce((n, s) => n + (s.generated ? s.ids.length : 0), 0),
+      text: run.conv.messages.findLast((m) => m.role === 'assistant')?.content ?? '',
+      messages: run.conv.messages,
+      state: run.state,
+      turns: run.conv.turns,
+      toolCalls: run.toolCalls,
+      toolFailures: run.toolFailures,
+      truncated: run.truncated,
     };
   });
+}
+
+/** Per-step metrics of multi-turn rollouts (TRL's names): tool calls per rollout, failed / calls, mean turns. */
+export function multiTurnMetrics(rollouts: readonly Rollout[]): Record<string, number> {
+  const n = Math.max(rollouts.length, 1);
+  const calls = rollouts.reduce((a, r) => a + r.toolCalls, 0);
+  const failures = rollouts.reduce((a, r) => a + r.toolFailures, 0);
+  return {
+    [METRIC.toolsCallFrequency]: calls / n,
+    [METRIC.toolsFailureFrequency]: calls > 0 ? failures / calls : 0,
+    [METRIC.numTurnsMean]: rollouts.reduce((a, r) => a + r.turns, 0) / n,
+  };
 }

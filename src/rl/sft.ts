@@ -5,7 +5,7 @@ import type { Backend, TensorLike } from '../engine/backend.ts';
 import type { LoadedModel } from '../engine/io/model-folder.ts';
 import { Model } from '../engine/model.ts';
 import { AdamW } from '../engine/optimizer.ts';
-import { packBatch } from './batch.ts';
+import { packBatch, promptCompletion } from './batch.ts';
 import { encodePrompt, type ChatCodec } from './rollout.ts';
 import type { Task, TaskRow } from './tasks/types.ts';
 
@@ -40,7 +40,7 @@ export async function supervisedFineTune<F extends TensorLike, I extends TensorL
     const seqs = Array.from({ length: o.batchSize }, (_, b) => {
       const ex = examples(step * o.batchSize + b);
       const completion = [...loaded.tokenizer.encode(ex.completion), eos];
-      return { prompt: encodePrompt(codec, task, ex.row).ids, completion: Int32Array.from(completion), include: true };
+      return promptCompletion(encodePrompt(codec, task, ex.row).ids, Int32Array.from(completion), true);
     });
     const batch = packBatch(seqs, loaded.tokenizer.padTokenId);
     const { logp } = await model.forwardLogprobs(batch.tokens, batch.targets, batch.S, batch.T, 1);

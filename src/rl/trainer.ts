@@ -6,13 +6,18 @@ import type { LoadedModel } from '../engine/io/model-folder.ts';
 import { Model } from '../engine/model.ts';
 import { AdamW } from '../engine/optimizer.ts';
 import { hash32 } from '../engine/rng.ts';
+import { checkFits, planMemory, type MemoryPlan } from '../engine/memory.ts';
+import { encodePrompt } from './rollout.ts';
 import type { RunConfig } from './config/schema.ts';
 import { evaluate, type EvalResult } from './evaluate.ts';
 import { groupAdvantages, zeroStdGroups } from './grpo/advantages.ts';
 import { grpoLoss, type GrpoLossOutput } from './grpo/loss.ts';
-import { packBatch } from './batch.ts';
-import { sampleRollouts, type ChatCodec, type Rollout } from './rollout.ts';
+import { packBatch, type PackedBatch } from './batch.ts';
+import { environmentOf } from './envs/single-turn.ts';
+import { isMultiTurnTask, type ChatMessage } from './envs/types.ts';
+import { multiTurnMetrics, sampleRollouts, scoreContext, type ChatCodec, type Rollout } from './rollout.ts';
 import { Rubric } from './rubric/rubric.ts';
+import type { CriterionEnv } from './rubric/types.ts';
 import { createTask } from './tasks/index.ts';
 import type { Task, TaskRow } from './tasks/types.ts';
 import type { Metrics } from './metrics.ts';
@@ -26,6 +31,9 @@ export interface RolloutRecord {
   advantage: number;
   scores: Record<string, number>;
   truncated: boolean;
+  /** Multi-turn tasks: the whole conversation (untrusted model text) and the assistant turns taken. */
+  messages?: ChatMessage[];
+  turns?: number;
 }
 
 export interface StepResult {
@@ -38,6 +46,8 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
   private step_ = 0;
   private numTokens = 0;
   private readonly codec: ChatCodec;
+  /** The last step's rollouts and packed batch (for inspection: which tokens were trained on). */
+  lastBatch: { rollouts: Rollout[]; batch: PackedBatch } | null = null;
 
   private constructor(
     readonly config: RunConfig,
@@ -55,9 +65,12 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     config: RunConfig,
     loaded: LoadedModel,
     backend: Backend<F, I>,
+    env: CriterionEnv = {},
   ): Promise<Trainer<F, I>> {
     const task = createTask(config.task.name, config.task.params);
-    const rubric = new Rubric(config.rubric.criteria);
+    const rubric = new Rubric(config.rubric.criteria, undefined, env);
+    await rubric.prepare();
+    checkFits(planRun(config, loaded, task), backend);
     const upload = () => {
       const t = backend.allocFloat(loaded.layout.total);
       backend.uploadFloat(t, loaded.params);
@@ -97,16 +110,17 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     const stepSeed = hash32(cfg.seed ^ hash32(this.step_ + 1));
     const rows = Array.from({ length: P }, (_, i) => this.task.trainRow(cfg.seed, this.step_ * P + i));
     const rollouts = await sampleRollouts(this.model, this.codec, this.task, rows, G, cfg.sampling, stepSeed);
-    const scored = rollouts.map((r) => this.rubric.score({ prompt: r.row.prompt, completion: r.text, answer: r.row.answer }));
+    const scored = await this.rubric.scoreEach(rollouts.map((r) => ({ ...scoreContext(r), maxNewTokens: cfg.sampling.maxNewTokens })));
     const rewards = scored.map((s) => s.total);
     const advantages = groupAdvantages(rewards, G, g.scaleRewards);
     const flat = zeroStdGroups(rewards, G);
     const include = rollouts.map((r) => !(g.maskTruncatedCompletions && r.truncated) && !(g.skipZeroStdGroups && flat[r.group]));
 
     const batch = packBatch(
-      rollouts.map((r, i) => ({ prompt: r.prompt, completion: r.completion, include: include[i] })),
+      rollouts.map((r, i) => ({ segments: r.segments, include: include[i] })),
       this.codec.tokenizer.padTokenId,
     );
+    this.lastBatch = { rollouts, batch };
     const { S, T } = batch;
     const temperature = cfg.sampling.temperature > 0 ? cfg.sampling.temperature : 1;
     const refLogp = this.reference
@@ -136,7 +150,7 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
         epsLow: g.epsilonLow,
         epsHigh: g.epsilonHigh,
         beta: g.beta,
-        maxCompletionLength: cfg.sampling.maxNewTokens,
+        maxCompletionLength: cfg.sampling.maxNewTokens * environmentOf(this.task).maxTurns,
       });
       this.model.zeroGrad();
       if (maskedTokens > 0) {
@@ -153,7 +167,7 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     }
     this.step_ += 1;
 
-    const lengths = rollouts.map((r) => r.completion.length);
+    const lengths = rollouts.map((r) => r.generatedTokens);
     const stepTokens = rollouts.reduce((a, r) => a + r.prompt.length + r.completion.length, 0);
     this.numTokens += stepTokens;
     const stepTime = (performance.now() - t0) / 1000;
@@ -177,12 +191,15 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
       tokens_per_s: stepTokens / stepTime,
     };
     if (this.reference) metrics.kl = last.kl;
+    if (isMultiTurnTask(this.task)) Object.assign(metrics, multiTurnMetrics(rollouts));
+    const deviceBytes = this.model.backend.bytesInUse;
+    if (deviceBytes !== undefined) metrics['gpu/bytes_in_use'] = deviceBytes;
     for (const c of this.rubric.criteria) {
       metrics[`rewards/${c.name}/mean`] = mean(scored.map((s) => s.scores[c.name]));
       const errors = scored.reduce((a, s) => a + (s.errors[c.name] ?? 0), 0);
       if (errors > 0) metrics[`rewards/${c.name}/errors`] = errors;
     }
-    return { step: this.step_, metrics, samples: records(rollouts, scored, rewards, advantages) };
+    return { step: this.step_, metrics, samples: records(rollouts, scored, rewards, advantages, isMultiTurnTask(this.task)) };
   }
 }
 
@@ -191,6 +208,7 @@ function records(
   scored: { scores: Record<string, number> }[],
   rewards: number[],
   advantages: Float64Array,
+  multiTurn: boolean,
 ): RolloutRecord[] {
   return rollouts.map((r, i) => ({
     group: r.group,
@@ -201,6 +219,7 @@ function records(
     advantage: advantages[i],
     scores: scored[i].scores,
     truncated: r.truncated,
+    ...(multiTurn ? { messages: r.messages, turns: r.turns } : {}),
   }));
 }
 
@@ -232,4 +251,24 @@ function groupStdMean(rewards: number[], G: number): number {
     total += Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(G - 1, 1));
   }
   return total / groups;
+}
+
+/** The device memory a run needs, estimated from one prompt (with headroom for longer ones). */
+export function planRun(config: RunConfig, loaded: LoadedModel, task: Task): MemoryPlan {
+  const codec = { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate };
+  const promptTokens = Math.ceil(encodePrompt(codec, task, task.trainRow(config.seed, 0)).ids.length * 1.5);
+  const rows = config.grpo.promptsPerStep * config.grpo.groupSize;
+  // Multi-turn: every turn adds a reply (taken to be no longer than the prompt) and new tokens, up to the context.
+  const turns = environmentOf(task).maxTurns;
+  const T = Math.min(loaded.layout.dims.maxT, turns * (promptTokens + config.sampling.maxNewTokens));
+  return planMemory({
+    dims: loaded.layout.dims,
+    paramFloats: loaded.layout.total,
+    trainRows: rows * T,
+    trainBatch: rows,
+    trainT: T,
+    decodeRows: rows,
+    decodeMaxT: T,
+    reference: config.grpo.beta > 0,
+  });
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { getPreset, PRESETS } from '../presets.ts';
+import { CRITERION_KINDS } from '../rubric/criteria.ts';
+import { TASK_NAMES } from '../tasks/index.ts';
 import {
   configDiff,
   defaultRunConfig,
@@ -80,10 +82,10 @@ describe('parseRunConfig errors: one message naming the field', () => {
     [{ sampling: { stop: [''] } }, 'sampling.stop[0]: must not be empty'],
     [{ seed: -1 }, 'seed: must be >= 0'],
     [{ model: { id: '' } }, 'model.id: must not be empty'],
-    [{ task: { name: 'chess' } }, 'task.name: must be one of "arithmetic"'],
+    [{ task: { name: 'chess' } }, `task.name: must be one of ${TASK_NAMES.map((n) => JSON.stringify(n)).join(', ')}`],
     [{ rubric: { criteria: [] } }, 'rubric.criteria: must have at least 1 item(s)'],
     [{ rubric: { criteria: [{ name: 'c', kind: 'correct_answer', weight: '1' }] } }, 'rubric.criteria[0].weight: expected number, received string'],
-    [{ rubric: { criteria: [{ name: 'c', kind: 'judge', weight: 1 }] } }, 'rubric.criteria[0].kind: must be one of "correct_answer", "xml_format"'],
+    [{ rubric: { criteria: [{ name: 'c', kind: 'judge', weight: 1 }] } }, `rubric.criteria[0].kind: must be one of ${CRITERION_KINDS.map((k) => JSON.stringify(k)).join(', ')}`],
   ])('%j -> %s', (patch, message) => {
     expect(errorOf({ version: 1, ...patch })).toBe(message);
   });
@@ -201,6 +203,6 @@ describe('presets', () => {
   });
 
   it('unknown preset lists the known names', () => {
-    expect(() => getPreset('gsm8k')).toThrow("unknown preset 'gsm8k' (known: arithmetic)");
+    expect(() => getPreset('gsm8k')).toThrow(`unknown preset 'gsm8k' (known: ${Object.keys(PRESETS).join(', ')})`);
   });
 });

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CRITERION_KINDS, resolveCriterionParams } from '../rubric/criteria.ts';
 import { CRITERION_NAME_PATTERN } from '../rubric/types.ts';
-import { TASK_NAMES, validateTaskParams } from '../tasks/index.ts';
+import { MAX_DATA_CHARS, TASK_NAMES, validateTaskParams } from '../tasks/index.ts';
 
 export const RUN_CONFIG_VERSION = 1;
 
@@ -16,6 +16,13 @@ const Params = z
   .record(
     z.string().regex(PARAM_KEY, 'param names are letters, digits and _'),
     z.union([z.number(), z.string().max(10_000), z.boolean()]),
+  )
+  .default({});
+/** Task params may carry a data set (own-data: task.params.data), so their strings may be longer. */
+const TaskParams = z
+  .record(
+    z.string().regex(PARAM_KEY, 'param names are letters, digits and _'),
+    z.union([z.number(), z.string().max(MAX_DATA_CHARS), z.boolean()]),
   )
   .default({});
 
@@ -30,7 +37,7 @@ const Model = z
 const Task = z
   .object({
     name: z.enum(TASK_NAMES).default('arithmetic').describe('Which task generates the prompts.'),
-    params: Params.describe('Task parameters (arithmetic: maxOperand, ops); task defaults where absent.'),
+    params: TaskParams.describe('Task parameters (e.g. arithmetic: maxOperand, ops; own-data: data); task defaults where absent.'),
     evalSize: int().min(1).max(10_000).default(32).describe('Rows in the fixed held-out eval set (greedy decoding).'),
   })
   .strict();

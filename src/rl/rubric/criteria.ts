@@ -1,54 +1,48 @@
 // The criteria registry. Each kind declares its params (with defaults) and a factory. To add a kind, write it
 // in its own file as a `CriterionKind` and add one line to CRITERIA below (and its name to CRITERION_KINDS).
 
-import { XMLParser } from '../parsers/xml.ts';
-import { RubricError, type CriterionFn, type CriterionKind, type CriterionParams } from './types.ts';
+import { contains } from './kinds/contains.ts';
+import { correctAnswer } from './kinds/correct-answer.ts';
+import { customCode } from './kinds/custom-code.ts';
+import { jsonValid } from './kinds/json-valid.ts';
+import { lengthTarget } from './kinds/length-target.ts';
+import { llmJudge } from './kinds/llm-judge.ts';
+import { numericMatch } from './kinds/numeric-match.ts';
+import { overlongPenaltyKind } from './kinds/overlong-penalty.ts';
+import { regex } from './kinds/regex.ts';
+import { repetitionPenalty } from './kinds/repetition-penalty.ts';
+import { similarity } from './kinds/similarity.ts';
+import { xmlFormat } from './kinds/xml-format.ts';
+import { countdown } from './kinds/countdown.ts';
+import { exactWordCount } from './kinds/exact-word-count.ts';
+import { listMatch } from './kinds/list-match.ts';
+import { solved, solvedInTurns } from './kinds/game.ts';
+import { toolUse } from './kinds/tool-use.ts';
+import { RubricError, type Criterion, type CriterionEnv, type CriterionKind, type CriterionParams, type ParamSpec } from './types.ts';
 
-/**
- * Normalise an answer for exact-match comparison: trim, collapse whitespace, lowercase, drop one trailing
- * period; a plain decimal number is rewritten canonically ("08" -> "8", "+3.50" -> "3.5", "-0" -> "0").
- */
-export function normalizeAnswer(text: string): string {
-  let s = text.trim().split(/\s+/).join(' ').toLowerCase();
-  if (s.endsWith('.')) s = s.slice(0, -1).trimEnd();
-  if (s.length <= 40 && /^[+-]?\d+(\.\d+)?$/.test(s)) {
-    const v = Number(s);
-    if (Number.isFinite(v)) s = String(v === 0 ? 0 : v);
-  }
-  return s;
-}
-
-export const correctAnswer: CriterionKind = {
-  kind: 'correct_answer',
-  description: '1 if the parsed <answer> matches the reference answer after normalisation, else 0.',
-  params: {
-    field: { type: 'string', default: 'answer', description: 'XML field holding the answer.' },
-  },
-  create(params: CriterionParams): CriterionFn {
-    const field = String(params.field);
-    const parser = new XMLParser([field]);
-    return ({ completion, answer }) => {
-      const got = parser.parseField(completion, field);
-      return got !== undefined && normalizeAnswer(got) === normalizeAnswer(answer) ? 1 : 0;
-    };
-  },
-};
-
-export const xmlFormat: CriterionKind = {
-  kind: 'xml_format',
-  description: 'Graded XML format score in [0, 1]: tags present, in order, nothing outside them.',
-  params: {
-    fields: { type: 'string', default: 'answer', description: 'Comma-separated fields in order, e.g. "think,answer".' },
-  },
-  create(params: CriterionParams): CriterionFn {
-    const fields = String(params.fields).split(',').map((f) => f.trim()).filter((f) => f.length > 0);
-    const parser = new XMLParser(fields);
-    return ({ completion }) => parser.formatScore(completion);
-  },
-};
+export { normalizeAnswer } from './kinds/correct-answer.ts';
 
 /** Criterion kinds accepted by the run config's rubric.criteria[i].kind. */
-export const CRITERION_KINDS = ['correct_answer', 'xml_format'] as const;
+export const CRITERION_KINDS = [
+  'correct_answer',
+  'xml_format',
+  'numeric_match',
+  'contains',
+  'regex',
+  'length_target',
+  'similarity',
+  'json_valid',
+  'repetition_penalty',
+  'overlong_penalty',
+  'custom_code',
+  'llm_judge',
+  'countdown',
+  'exact_word_count',
+  'list_match',
+  'solved',
+  'solved_in_turns',
+  'tool_use',
+] as const;
 export type CriterionKindName = (typeof CRITERION_KINDS)[number];
 
 /** The kinds a rubric is built from (a Rubric may be given another registry, e.g. in tests). */
@@ -57,6 +51,22 @@ export type CriterionRegistry = Readonly<Record<string, CriterionKind>>;
 export const CRITERIA: Readonly<Record<CriterionKindName, CriterionKind>> = {
   correct_answer: correctAnswer,
   xml_format: xmlFormat,
+  numeric_match: numericMatch,
+  contains,
+  regex,
+  length_target: lengthTarget,
+  similarity,
+  json_valid: jsonValid,
+  repetition_penalty: repetitionPenalty,
+  overlong_penalty: overlongPenaltyKind,
+  custom_code: customCode,
+  llm_judge: llmJudge,
+  countdown,
+  exact_word_count: exactWordCount,
+  list_match: listMatch,
+  solved,
+  solved_in_turns: solvedInTurns,
+  tool_use: toolUse,
 };
 
 /** Look up a kind; throws RubricError listing the known kinds. */
@@ -82,16 +92,42 @@ export function resolveCriterionParams(
       throw new RubricError(`${kind}: unknown param '${key}' (known: ${known.length ? known.join(', ') : 'none'})`);
     }
     if (typeof value !== spec.type) throw new RubricError(`${kind}: param '${key}' must be a ${spec.type}`);
+    const problem = paramProblem(spec, value);
+    if (problem) throw new RubricError(`${kind}: param '${key}' ${problem}`);
   }
   for (const key of known) out[key] = Object.hasOwn(params, key) ? params[key] : def.params[key].default;
+  try {
+    def.validate?.(out);
+  } catch (e) {
+    throw new RubricError(`${kind}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   return out;
 }
 
-/** Build a criterion's scoring function (params checked, defaults filled); throws RubricError. */
-export function createCriterion(kind: string, params: CriterionParams, registry: CriterionRegistry = CRITERIA): CriterionFn {
+/** What is wrong with a value of the right type against its spec's choices and bounds, or undefined. */
+function paramProblem(spec: ParamSpec, value: number | string | boolean): string | undefined {
+  if (typeof value === 'string') {
+    if (spec.choices && !spec.choices.includes(value)) return `must be one of ${spec.choices.map((c) => `'${c}'`).join(', ')}`;
+    if (spec.maxLength !== undefined && value.length > spec.maxLength) return `must be at most ${spec.maxLength} characters`;
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return 'must be a finite number';
+    if (spec.integer && !Number.isInteger(value)) return 'must be an integer';
+    if (spec.min !== undefined && value < spec.min) return `must be >= ${spec.min}`;
+    if (spec.max !== undefined && value > spec.max) return `must be <= ${spec.max}`;
+  }
+  return undefined;
+}
+
+/** Build a criterion (params checked, defaults filled); `env` lends host services (the judge's key). Throws RubricError. */
+export function createCriterion(
+  kind: string,
+  params: CriterionParams,
+  registry: CriterionRegistry = CRITERIA,
+  env: CriterionEnv = {},
+): Criterion {
   const resolved = resolveCriterionParams(kind, params, registry);
   try {
-    return criterionKind(kind, registry).create(resolved);
+    return criterionKind(kind, registry).create(resolved, env);
   } catch (e) {
     if (e instanceof RubricError) throw e;
     throw new RubricError(`${kind}: ${e instanceof Error ? e.message : String(e)}`);

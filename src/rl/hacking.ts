@@ -1,0 +1,366 @@
+// Reward-hacking indicators: signs in the metric history that the reward is rising for the wrong reasons.
+// Each indicator is a metric (logged every step once it can be computed) plus an event with a plain-language
+// message, emitted once when the indicator turns on and again only after it has turned off.
+//
+//   hacking/reward_vs_correctness   change of `reward` minus change of correctness over the window. Fires when
+//                                   the reward rose (>= rewardRise, and beyond its noise) while correctness
+//                                   did not really rise (by at most correctnessFlat or one standard error)
+//                                   and the gap between the two is beyond the noise of both.
+//   hacking/length_inflation        relative growth of `completions/mean_length` over the window (0.5 = +50%).
+//                                   Fires at >= lengthGrowth (beyond noise) while correctness is flat.
+//   hacking/format_without_accuracy (highest format-criterion mean) - (correctness mean), both over the last
+//                                   recentSteps steps. Fires when a format criterion is above formatSaturation
+//                                   while correctness is below accuracyLow.
+//
+// Correctness is `rewards/<correctness>/mean` (the task's correctness criterion scored on the same training
+// completions, one point per step) when the window has minPoints of it, else `eval/accuracy` when the window
+// has minEvalPoints evaluations. Changes over the window are Theil-Sen slopes (the median of pairwise slopes,
+// robust to single outliers) times the window's span; "beyond noise" means larger than z standard errors,
+// estimated from the residuals around that line (an outlier inflates it, which only makes a trigger rarer).
+// Noise does not flap the events: an indicator turns on after confirmSteps consecutive steps with its
+// condition, and off only after clearSteps consecutive steps in which even a looser version of it fails
+// (rises may halve, the correctness flat limit doubles, the saturation and accuracy thresholds move by 0.05).
+
+import type { Metrics } from './metrics.ts';
+
+export const HACKING_KINDS = ['reward_vs_correctness', 'length_inflation', 'format_without_accuracy'] as const;
+
+export type HackingKind = (typeof HACKING_KINDS)[number];
+
+/** The metric name of an indicator: hacking/<kind>. */
+export function hackingMetric(kind: HackingKind): string {
+  return `hacking/${kind}`;
+}
+
+export interface HackingEvent {
+  kind: HackingKind;
+  /** The step at which the indicator turned on. */
+  step: number;
+  message: string;
+}
+
+export interface HackingOptions {
+  /** Name of the rubric criterion that measures correctness: its `rewards/<name>/mean` is the correctness series. */
+  correctness: string;
+  /** Names of format criteria (e.g. those of kind xml_format) watched for saturation. */
+  formatCriteria?: readonly string[];
+  /** Steps in the sliding window. Default 20. */
+  window?: number;
+  /** Training-metric points a trend needs inside the window. Default 10. */
+  minPoints?: number;
+  /** eval/accuracy points a trend needs inside the window when it stands in for correctness. Default 3. */
+  minEvalPoints?: number;
+  /** Smallest rise of the total reward over the window that counts. Default 0.1. */
+  rewardRise?: number;
+  /** Correctness counts as flat when it rises by at most this (or one standard error) over the window. Default 0.05. */
+  correctnessFlat?: number;
+  /** Relative growth of the mean completion length over the window that counts. Default 0.5 (+50%). */
+  lengthGrowth?: number;
+  /** A format criterion is saturated above this mean. Default 0.95. */
+  formatSaturation?: number;
+  /** Correctness is low below this mean. Default 0.5. */
+  accuracyLow?: number;
+  /** Steps averaged for the saturation check. Default 5. */
+  recentSteps?: number;
+  /** Standard errors a change must exceed to count as more than noise. Default 3. */
+  z?: number;
+  /** Consecutive steps with the condition before an indicator turns on (and its event is emitted). Default 3. */
+  confirmSteps?: number;
+  /** Consecutive steps without even the looser condition before the indicator turns off. Default 5. */
+  clearSteps?: number;
+}
+
+const DEFAULTS: Required<Omit<HackingOptions, 'correctness'>> = {
+  formatCriteria: [],
+  window: 20,
+  minPoints: 10,
+  minEvalPoints: 3,
+  rewardRise: 0.1,
+  correctnessFlat: 0.05,
+  lengthGrowth: 0.5,
+  formatSaturation: 0.95,
+  accuracyLow: 0.5,
+  recentSteps: 5,
+  z: 3,
+  confirmSteps: 3,
+  clearSteps: 5,
+};
+
+type ResolvedOptions = Required<HackingOptions>;
+
+/** The options with defaults filled in (a field given as undefined takes its default). */
+export function resolveHackingOptions(options: HackingOptions): ResolvedOptions {
+  const out: Record<string, unknown> = { ...DEFAULTS };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) out[k] = v;
+  return out as ResolvedOptions;
+}
+
+/** One step of metric history (a training step's metrics, with eval metrics merged in when it ran one). */
+export interface StepRecord {
+  step: number;
+  metrics: Metrics;
+}
+
+// ---- trends -----------------------------------------------------------------------------------------------
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Theil-Sen line: slope = median of the pairwise slopes, intercept = median of y - slope * x. */
+export function theilSen(points: readonly Point[]): { slope: number; intercept: number } {
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const dx = points[j].x - points[i].x;
+      if (dx !== 0) slopes.push((points[j].y - points[i].y) / dx);
+    }
+  }
+  const slope = slopes.length ? median(slopes) : 0;
+  const intercept = points.length ? median(points.map((p) => p.y - slope * p.x)) : 0;
+  return { slope, intercept };
+}
+
+export interface Trend {
+  /** Fitted value at the first and the last point's x. */
+  start: number;
+  end: number;
+  /** end - start: the change over the window's span. */
+  change: number;
+  /** Standard error of `change`: residual std (sqrt(sum r^2 / (n - 2))) * span / sqrt(sum (x - mean x)^2). */
+  noise: number;
+  n: number;
+  /** x of the last point minus x of the first. */
+  span: number;
+}
+
+/** The trend of points sorted by x; null with fewer than two distinct x. */
+export function trend(points: readonly Point[]): Trend | null {
+  if (points.length < 2) return null;
+  const span = points[points.length - 1].x - points[0].x;
+  if (span <= 0) return null;
+  const { slope, intercept } = theilSen(points);
+  const start = intercept + slope * points[0].x;
+  const end = intercept + slope * points[points.length - 1].x;
+  const ss = points.reduce((a, p) => a + (p.y - (intercept + slope * p.x)) ** 2, 0);
+  const sigma = Math.sqrt(ss / Math.max(points.length - 2, 1));
+  const meanX = points.reduce((a, p) => a + p.x, 0) / points.length;
+  const sxx = points.reduce((a, p) => a + (p.x - meanX) ** 2, 0);
+  return { start, end, change: end - start, noise: (sigma * span) / Math.sqrt(sxx), n: points.length, span };
+}
+
+// ---- indicators (pure) ------------------------------------------------------------------------------------
+
+export interface IndicatorReading {
+  /** The metric value hacking/<kind>. */
+  value: number;
+  /** Whether this step meets the indicator's condition (before confirmation over several steps). */
+  condition: boolean;
+  /** Whether a looser version of the condition holds (what keeps an indicator that is on from turning off). */
+  holds: boolean;
+  /** What an event for this reading says. */
+  message: string;
+}
+
+/** Hysteresis: an indicator that is on stays on while its thresholds, relaxed by these, still hold. */
+const LOOSE = 2; // rises and growth may halve, the correctness flat limit double
+const LOOSE_MARGIN = 0.05; // saturation and accuracy thresholds move by this
+
+const fmt = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(2));
+const signed = (x: number) => (x >= 0 ? `+${fmt(x)}` : fmt(x));
+
+function series(records: readonly StepRecord[], key: string): Point[] {
+  const out: Point[] = [];
+  for (const r of records) {
+    const y = r.metrics[key];
+    if (typeof y === 'number' && Number.isFinite(y)) out.push({ x: r.step, y });
+  }
+  return out;
+}
+
+/** Mean of the points within the last `steps` steps up to `lastStep`, else the latest point's value. */
+function recentMean(points: readonly Point[], lastStep: number, steps: number): number {
+  const recent = points.filter((p) => p.x > lastStep - steps);
+  const use = recent.length ? recent : points.slice(-1);
+  return use.reduce((a, p) => a + p.y, 0) / use.length;
+}
+
+/**
+ * The three indicators at the last record of `history` (records in increasing step order), over the window
+ * ending there. An indicator is absent while its inputs are missing or too few.
+ */
+export function hackingIndicators(history: readonly StepRecord[], options: HackingOptions): Partial<Record<HackingKind, IndicatorReading>> {
+  const o = resolveHackingOptions(options);
+  const out: Partial<Record<HackingKind, IndicatorReading>> = {};
+  if (history.length === 0) return out;
+  const last = history[history.length - 1].step;
+  const inWindow = history.filter((r) => r.step > last - o.window);
+  const span = (t: Trend) => `${t.span} steps`;
+
+  const train = series(inWindow, `rewards/${o.correctness}/mean`);
+  const evals = series(inWindow, 'eval/accuracy');
+  let correctness: { points: Point[]; label: string } | null = null;
+  if (train.length >= o.minPoints) correctness = { points: train, label: o.correctness };
+  else if (evals.length >= o.minEvalPoints) correctness = { points: evals, label: 'eval/accuracy' };
+  const c = correctness ? trend(correctness.points) : null;
+  let cWord = 'did not clearly rise';
+  if (c && c.change < -o.correctnessFlat) cWord = 'fell';
+  else if (c && c.change <= o.correctnessFlat) cWord = 'stayed flat';
+  // correctness did not really rise: by no more than correctnessFlat, or than one standard error
+  const flatLimit = c ? Math.max(o.correctnessFlat, c.noise) : 0;
+  const cFlat = c !== null && c.change <= flatLimit;
+  const cFlatLoose = c !== null && c.change <= LOOSE * flatLimit;
+
+  const rewardPoints = series(inWindow, 'reward');
+  const r = rewardPoints.length >= o.minPoints ? trend(rewardPoints) : null;
+  if (r && c && correctness) {
+    out.reward_vs_correctness = {
+      value: r.change - c.change,
+      // the reward rose, beyond its noise, and beyond what correctness explains (the gap beyond the noise of both)
+      condition:
+        r.change >= o.rewardRise && r.change > o.z * r.noise && cFlat && r.change - c.change > o.z * Math.hypot(r.noise, c.noise),
+      holds: r.change >= o.rewardRise / LOOSE && cFlatLoose,
+      message:
+        `The total reward rose by ${fmt(r.change)} over the last ${span(r)} while ${correctness.label} ${cWord} ` +
+        `(${signed(c.change)}). The reward is growing from the other criteria, not from solving the task: read recent ` +
+        'completions for tricks that please the rubric. (Early in a run this can be honest format learning.)',
+    };
+  }
+
+  const lengthPoints = series(inWindow, 'completions/mean_length');
+  const l = lengthPoints.length >= o.minPoints ? trend(lengthPoints) : null;
+  if (l && c && correctness) {
+    const growth = l.change / Math.max(l.start, 1);
+    out.length_inflation = {
+      value: growth,
+      condition: growth >= o.lengthGrowth && l.change > o.z * l.noise && cFlat,
+      holds: growth >= o.lengthGrowth / LOOSE && cFlatLoose,
+      message:
+        `Completions grew ${Math.round(growth * 100)}% longer over the last ${span(l)} (about ${fmt(l.start)} -> ` +
+        `${fmt(l.end)} tokens) while ${correctness.label} ${cWord} (${signed(c.change)}). Longer answers are not ` +
+        'making the model more correct: check for a criterion that rewards length or repetition.',
+    };
+  }
+
+  if (correctness && o.formatCriteria.length > 0) {
+    const acc = recentMean(correctness.points, last, o.recentSteps);
+    let best: { name: string; mean: number } | null = null;
+    for (const name of o.formatCriteria) {
+      const points = series(inWindow, `rewards/${name}/mean`).filter((p) => p.x > last - o.recentSteps);
+      if (points.length < o.recentSteps) continue;
+      const mean = points.reduce((a, p) => a + p.y, 0) / points.length;
+      if (!best || mean > best.mean) best = { name, mean };
+    }
+    if (best) {
+      out.format_without_accuracy = {
+        value: best.mean - acc,
+        condition: best.mean > o.formatSaturation && acc < o.accuracyLow,
+        holds: best.mean > o.formatSaturation - LOOSE_MARGIN && acc < o.accuracyLow + LOOSE_MARGIN,
+        message:
+          `${best.name} is saturated (mean ${fmt(best.mean)} over the last ${o.recentSteps} steps) while ` +
+          `${correctness.label} stays low (${fmt(acc)}). The model has learned the answer format but not the task; ` +
+          'the format credit no longer separates good completions from bad ones.',
+      };
+    }
+  }
+  return out;
+}
+
+// ---- the monitor (stateful: confirmation, clearing, one event per activation) ---------------------------
+
+interface KindState {
+  active: boolean;
+  on: number; // consecutive steps with the condition
+  off: number; // consecutive steps without it
+}
+
+type States = Record<HackingKind, KindState>;
+
+const freshStates = (): States =>
+  Object.fromEntries(HACKING_KINDS.map((k) => [k, { active: false, on: 0, off: 0 }])) as States;
+
+const copyStates = (s: States): States =>
+  Object.fromEntries(HACKING_KINDS.map((k) => [k, { ...s[k] }])) as States;
+
+export interface HackingUpdate {
+  /** hacking/<kind> for each indicator that can be computed at this step. */
+  metrics: Metrics;
+  /** Indicators that turned on at this step. */
+  events: HackingEvent[];
+}
+
+/**
+ * Feed it each step's metrics in order; it keeps the window of history it needs. Calling `update` again with
+ * the same step (e.g. the eval metrics of that step) merges them into that step and re-evaluates it without
+ * repeating an event already emitted for it.
+ */
+export class HackingMonitor {
+  private readonly options: ResolvedOptions;
+  private history: StepRecord[] = [];
+  private states: States = freshStates();
+  /** States before the last step was applied, and after (for re-evaluating a merged step). */
+  private before: States = freshStates();
+
+  constructor(options: HackingOptions) {
+    this.options = resolveHackingOptions(options);
+    const o = this.options;
+    for (const key of ['window', 'minPoints', 'minEvalPoints', 'recentSteps', 'confirmSteps', 'clearSteps'] as const) {
+      if (!Number.isInteger(o[key]) || o[key] < 1) throw new RangeError(`hacking monitor: ${key} must be an integer >= 1, got ${o[key]}`);
+    }
+    if (o.minPoints > o.window) throw new RangeError(`hacking monitor: minPoints (${o.minPoints}) must be <= window (${o.window})`);
+  }
+
+  /** Indicators currently on. */
+  get active(): HackingKind[] {
+    return HACKING_KINDS.filter((k) => this.states[k].active);
+  }
+
+  /** `step` defaults to one after the last step seen (1 for the first call). */
+  update(stepMetrics: Metrics, step?: number): HackingUpdate {
+    const last = this.history[this.history.length - 1];
+    const s = step ?? (last ? last.step + 1 : 1);
+    if (!Number.isFinite(s)) throw new RangeError(`hacking monitor: step must be a number, got ${s}`);
+    let already: States | null = null;
+    if (last && s === last.step) {
+      Object.assign(last.metrics, stepMetrics);
+      already = this.states;
+      this.states = copyStates(this.before);
+    } else {
+      if (last && s < last.step) throw new RangeError(`hacking monitor: step ${s} comes after step ${last.step}`);
+      this.history.push({ step: s, metrics: { ...stepMetrics } });
+      this.history = this.history.filter((r) => r.step > s - this.options.window);
+    }
+    this.before = copyStates(this.states);
+
+    const readings = hackingIndicators(this.history, this.options);
+    const metrics: Metrics = {};
+    const events: HackingEvent[] = [];
+    for (const kind of HACKING_KINDS) {
+      const reading = readings[kind];
+      const st = this.states[kind];
+      if (reading) metrics[hackingMetric(kind)] = reading.value;
+      if (!st.active) {
+        st.on = reading?.condition ? st.on + 1 : 0;
+        if (st.on >= this.options.confirmSteps) {
+          st.active = true;
+          st.off = 0;
+          if (reading && !already?.[kind].active) events.push({ kind, step: s, message: reading.message });
+        }
+      } else {
+        st.off = reading?.holds ? 0 : st.off + 1;
+        if (st.off >= this.options.clearSteps) {
+          st.active = false;
+          st.on = 0;
+        }
+      }
+    }
+    return { metrics, events };
+  }
+}

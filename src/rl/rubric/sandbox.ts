@@ -1,0 +1,450 @@
+// The QuickJS (WebAssembly) sandbox for untrusted reward code and user regular expressions. Same engine,
+// same limits in the browser worker and in Node: quickjs-emscripten's sync release build, whose .wasm file
+// Node reads from node_modules and Vite emits as an asset next to the worker chunk.
+//
+// Contract:
+// - Nothing of the host is exposed: QuickJS has no fetch, XMLHttpRequest, require, import loader, DOM,
+//   storage or timers, and no host function is ever installed. Arguments go in as strings (messages and state
+//   as JSON, parsed inside); only a number comes out.
+// - Limits per call: a wall-clock deadline through the interrupt handler (compile + run; QuickJS polls it every
+//   few thousand operations, so one slow built-in call can overrun it a little), a heap limit, a native stack
+//   limit. Breaking one fails that call with a clear message; scoring goes on.
+// - The heap limit is enforced twice. QuickJS's own runtime limit (setMemoryLimit) stops a single oversized
+//   allocation, but in this build it counts only 8 bytes per block (no malloc_usable_size under Emscripten,
+//   quickjs-emscripten issues #255/#271), so many mid-sized strings or arrays would slip past it and grow the
+//   WebAssembly memory without bound. So each limit gets its own module instance whose WebAssembly.Memory has a
+//   hard maximum (base + limit + headroom): growing past it makes malloc fail inside QuickJS ("out of memory"),
+//   and the host never sees more than that.
+// - Custom code gets a fresh context (a fresh global object and fresh built-ins) for every call, so nothing a
+//   call does to globalThis or to prototypes is seen by the next one. One runtime serves a batch and is
+//   rebuilt after a call that ran out of time, memory or stack. A syntax error is found once per batch.
+// - Math.random is replaced by a fixed-seed generator in each context, so a score depends only on its inputs.
+
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+
+export interface SandboxLimits {
+  /** Wall-clock limit of one call (compiling the code and running it), in milliseconds. */
+  timeLimitMs: number;
+  /** Heap limit of the QuickJS runtime, in bytes. */
+  memoryLimitBytes: number;
+  /** Native stack limit of the QuickJS runtime, in bytes (deep recursion fails with "stack overflow"). */
+  maxStackBytes: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = {
+  timeLimitMs: 50,
+  memoryLimitBytes: 16 * 1024 * 1024,
+  maxStackBytes: 256 * 1024,
+};
+
+/** Longest error message kept (QuickJS stack traces of deep recursion run to megabytes). */
+const MAX_MESSAGE = 300;
+const FILE = 'custom.js';
+
+const PAGE = 65536;
+/** The build's own initial memory (INITIAL_MEMORY, 16 MiB): static data, the C stack, the allocator's start. */
+const BASE_PAGES = 256;
+/** Room above a runtime's limit for its context and the argument strings. */
+const HEADROOM_BYTES = 8 * 1024 * 1024;
+
+/** A new module instance with its own memory of at most `pages`; the library loads lazily (the page bundle stays small). */
+async function instantiate(pages: number): Promise<QuickJSWASMModule> {
+  const [{ newQuickJSWASMModuleFromVariant, newVariant }, { default: releaseSync }] = await Promise.all([
+    import('quickjs-emscripten-core'),
+    import('@jitl/quickjs-wasmfile-release-sync'),
+  ]);
+  const wasmMemory = new WebAssembly.Memory({ initial: BASE_PAGES, maximum: pages });
+  return newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmMemory }));
+}
+
+/**
+ * Run representative code once, untimed, so the engine's WebAssembly is compiled before the first timed call
+ * (otherwise lazy compilation can eat a first call's 50 ms on a busy machine).
+ */
+function warmUp(qjs: QuickJSWASMModule): QuickJSWASMModule {
+  const rt = qjs.newRuntime();
+  const ctx = rt.newContext();
+  const r = ctx.evalCode(
+    `var o = JSON.parse('{"a":[1,2,{"b":"c"}]}'); var s = JSON.stringify(o) + String(Math.random()).slice(0, 3);
+     (function (p, c) { return /a+b/i.test(c) ? s.length : c.split(' ').map(function (w) { return w.length; }).length; })('p', 'aab x');`,
+  );
+  (r.error ?? r.value)?.dispose();
+  ctx.dispose();
+  rt.dispose();
+  return qjs;
+}
+
+/** One module instance (own WebAssembly.Memory) per hard memory cap, loaded once. */
+const modules = new Map<number, Promise<QuickJSWASMModule>>();
+
+function capPages(memoryLimitBytes: number): number {
+  return BASE_PAGES + Math.ceil((memoryLimitBytes + HEADROOM_BYTES) / PAGE);
+}
+
+/**
+ * Load (once per memory limit) the QuickJS WebAssembly module, its memory capped at 16 MiB + the limit + 8 MiB.
+ * Rejects with a clear message when the .wasm cannot load.
+ */
+export function loadQuickJS(memoryLimitBytes: number = DEFAULT_SANDBOX_LIMITS.memoryLimitBytes): Promise<QuickJSWASMModule> {
+  const pages = capPages(memoryLimitBytes);
+  let module = modules.get(pages);
+  if (!module) {
+    module = instantiate(pages).then(warmUp, (e: unknown) => {
+      modules.delete(pages);
+      throw new Error(`could not load the QuickJS sandbox: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    modules.set(pages, module);
+  }
+  return module;
+}
+
+/** A failure inside the sandbox, with the message people see. */
+export class SandboxError extends Error {
+  override name = 'SandboxError';
+}
+
+/**
+ * What went wrong in the guest, as one short line. `lineOffset` maps line numbers back to the user's code;
+ * a line past `lastLine` (the wrapper's closing brace) reads "at the end".
+ */
+function describeGuestError(
+  ctx: QuickJSContext,
+  handle: QuickJSHandle,
+  limits: SandboxLimits,
+  lineOffset: number,
+  lastLine = Infinity,
+): string {
+  let value: unknown;
+  try {
+    value = ctx.dump(handle);
+  } catch {
+    return 'failed (the error could not be read)';
+  }
+  if (typeof value !== 'object' || value === null) return clip(`threw ${String(value)}`);
+  const { name, message, stack } = value as { name?: unknown; message?: unknown; stack?: unknown };
+  const msg = String(message ?? '');
+  if (name === 'InternalError' && msg === 'interrupted') return `exceeded the time limit (${limits.timeLimitMs} ms)`;
+  if (name === 'InternalError' && msg === 'out of memory') {
+    return `exceeded the memory limit (${Math.round(limits.memoryLimitBytes / 1024 / 1024)} MB)`;
+  }
+  if (msg === 'stack overflow') return `exceeded the stack limit (${Math.round(limits.maxStackBytes / 1024)} KB): too deep a recursion`;
+  const where = typeof stack === 'string' ? new RegExp(`${FILE}:(\\d+)`).exec(stack.slice(0, 2000)) : null;
+  const line = where ? Number(where[1]) - lineOffset : 0;
+  const at = line > lastLine ? ' (at the end of the code)' : line > 0 ? ` (line ${line})` : '';
+  return clip(`threw ${String(name ?? 'Error')}: ${msg}${at}`);
+}
+
+function clip(s: string): string {
+  return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s;
+}
+
+function isResourceFailure(message: string): boolean {
+  return message.startsWith('exceeded the');
+}
+
+/** One QuickJS runtime with the limits applied and a per-call deadline; rebuilt on demand. */
+class LimitedRuntime {
+  private rt: QuickJSRuntime | null = null;
+  private deadline = 0;
+
+  private constructor(
+    private readonly qjs: QuickJSWASMModule,
+    readonly limits: SandboxLimits,
+  ) {}
+
+  static async create(limits: SandboxLimits): Promise<LimitedRuntime> {
+    return new LimitedRuntime(await loadQuickJS(limits.memoryLimitBytes), limits);
+  }
+
+  /** An exception from the wasm module itself (not from guest code): drop the module so the next batch reloads it. */
+  hostFailure(e: unknown): Error {
+    this.rt = null; // not disposed: the module may be broken
+    modules.delete(capPages(this.limits.memoryLimitBytes));
+    return new SandboxError(`sandbox failure: ${clip(e instanceof Error ? e.message : String(e))}`);
+  }
+
+  get runtime(): QuickJSRuntime {
+    if (this.rt === null) {
+      const rt = this.qjs.newRuntime();
+      rt.setMemoryLimit(this.limits.memoryLimitBytes);
+      rt.setMaxStackSize(this.limits.maxStackBytes);
+      rt.setInterruptHandler(() => performance.now() > this.deadline);
+      this.rt = rt;
+    }
+    return this.rt;
+  }
+
+  /** Start the clock of one call (`ms` defaults to the limit). */
+  startCall(ms: number = this.limits.timeLimitMs): void {
+    this.deadline = performance.now() + ms;
+  }
+
+  dispose(): void {
+    try {
+      this.rt?.dispose();
+    } catch {
+      // A runtime that failed mid-call may refuse a clean teardown; it is dropped either way.
+    }
+    this.rt = null;
+  }
+}
+
+/** The arguments of one custom-code call. */
+export interface CodeCall {
+  prompt: string;
+  completion: string;
+  answer: string;
+  messages: unknown;
+  state: unknown;
+}
+
+/** `(prompt, completion, answer, messages, state) => number`: the names a function body sees. */
+export const CODE_PARAMS = ['prompt', 'completion', 'answer', 'messages', 'state'] as const;
+
+/** How the user's code is wrapped so that evaluating it yields a function. User code starts on line 2. */
+type CodeForm = 'expression' | 'body';
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function wrap(code: string, form: CodeForm): string {
+  return form === 'expression' ? `(\n${code}\n)` : `(function (${CODE_PARAMS.join(', ')}) {\n${code}\n})`;
+}
+
+/**
+ * Deadline for finding the code's form (compiling it, once per batch): a syntax check must not fail
+ * because a busy machine paused the worker for a moment.
+ */
+const COMPILE_TIME_MS = 1000;
+
+const SEEDED_RANDOM = `Math.random = (function () {
+  var s = 0x2545f491;
+  return function random() {
+    s = (s + 0x6d2b79f5) | 0;
+    var t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+})();`;
+
+function evalHandle(ctx: QuickJSContext, source: string): { value?: QuickJSHandle; error?: QuickJSHandle } {
+  const r = ctx.evalCode(source, FILE);
+  return 'error' in r && r.error ? { error: r.error } : { value: (r as { value: QuickJSHandle }).value };
+}
+
+/**
+ * Find how the code is written, in a throwaway context: a function expression (`(p, c) => ...`,
+ * `function (...) {...}`) or a function body (`return ...`). Returns the form, or the syntax error message.
+ */
+function detectForm(lr: LimitedRuntime, code: string): { form: CodeForm } | { error: string } {
+  for (const form of ['expression', 'body'] as const) {
+    lr.startCall(Math.max(lr.limits.timeLimitMs, COMPILE_TIME_MS));
+    const ctx = lr.runtime.newContext();
+    let outcome: 'function' | 'other' | string;
+    try {
+      const r = evalHandle(ctx, wrap(code, form));
+      if (r.value) {
+        outcome = ctx.typeof(r.value) === 'function' ? 'function' : 'other';
+        r.value.dispose();
+      } else {
+        outcome = describeGuestError(ctx, r.error!, lr.limits, 1, lineCount(code));
+        r.error!.dispose();
+      }
+    } finally {
+      ctx.dispose();
+    }
+    if (outcome === 'function') return { form };
+    if (isResourceFailure(outcome)) lr.dispose();
+    if (form === 'body') {
+      if (outcome === 'other') break;
+      return { error: outcome.startsWith('threw SyntaxError') ? `does not compile: ${outcome.slice(6)}` : outcome };
+    }
+  }
+  return { error: 'is neither a function nor a function body' };
+}
+
+function jsonArg(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return 'null'; // cycles or BigInt: the code sees null
+  }
+}
+
+/** Run one call in a fresh context of `lr`'s runtime; returns the score or an Error. */
+function callOnce(lr: LimitedRuntime, source: string, call: CodeCall): number | Error {
+  const messages = jsonArg(call.messages);
+  const state = jsonArg(call.state);
+  lr.startCall();
+  const ctx = lr.runtime.newContext();
+  const handles: QuickJSHandle[] = [];
+  const keep = (h: QuickJSHandle) => (handles.push(h), h);
+  let failure: string | null = null;
+  try {
+    const prelude = evalHandle(ctx, SEEDED_RANDOM);
+    if (prelude.error) return new SandboxError(describeGuestError(ctx, keep(prelude.error), lr.limits, 0));
+    keep(prelude.value!);
+    // JSON.parse is taken before any user code runs, so the code cannot replace it for its own arguments.
+    const json = keep(ctx.getProp(ctx.global, 'JSON'));
+    const parse = keep(ctx.getProp(json, 'parse'));
+    const compiled = evalHandle(ctx, source);
+    if (compiled.error) {
+      failure = describeGuestError(ctx, keep(compiled.error), lr.limits, 1, lineCount(source) - 2);
+      return new SandboxError(failure);
+    }
+    const fn = keep(compiled.value!);
+    if (ctx.typeof(fn) !== 'function') return new SandboxError('is not a function');
+    const args = [call.prompt, call.completion, call.answer].map((s) => keep(ctx.newString(s)));
+    for (const text of [messages, state]) {
+      const parsed = ctx.callFunction(parse, json, keep(ctx.newString(text)));
+      if (parsed.error) {
+        failure = describeGuestError(ctx, keep(parsed.error), lr.limits, 0);
+        return new SandboxError(`could not pass its arguments in: ${failure}`);
+      }
+      args.push(keep(parsed.value));
+    }
+    const result = ctx.callFunction(fn, ctx.undefined, ...args);
+    if (result.error) {
+      failure = describeGuestError(ctx, keep(result.error), lr.limits, 1);
+      return new SandboxError(failure);
+    }
+    const value = keep(result.value);
+    const type = ctx.typeof(value);
+    if (type !== 'number') {
+      const shown = type === 'object' && ctx.dump(value) === null ? 'null' : type;
+      return new SandboxError(`returned ${shown}, not a number${shown === 'undefined' ? ' (missing `return`?)' : ''}`);
+    }
+    return ctx.getNumber(value);
+  } finally {
+    for (const h of handles) if (h.alive) h.dispose();
+    ctx.dispose();
+    if (failure !== null && isResourceFailure(failure)) lr.dispose(); // start the next call on a clean heap
+  }
+}
+
+/**
+ * Run user code over a batch: each call gets a fresh context; each result is a number or an Error whose
+ * message says what went wrong ("exceeded the time limit (50 ms)", "threw TypeError: ... (line 3)", "returned
+ * string, not a number"). A syntax error fails every call with the same message, found once.
+ */
+export async function runCustomCode(
+  code: string,
+  calls: readonly CodeCall[],
+  limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+): Promise<(number | Error)[]> {
+  if (calls.length === 0) return [];
+  const lr = await LimitedRuntime.create(limits);
+  try {
+    const detected = detectForm(lr, code);
+    if ('error' in detected) {
+      const error = new SandboxError(detected.error);
+      return calls.map(() => error);
+    }
+    const source = wrap(code, detected.form);
+    let broken: Error | null = null; // after a failure of the module itself, the rest of the batch fails too
+    return calls.map((call) => {
+      if (broken) return broken;
+      try {
+        return callOnce(lr, source, call);
+      } catch (e) {
+        return (broken = lr.hostFailure(e));
+      }
+    });
+  } finally {
+    lr.dispose();
+  }
+}
+
+/**
+ * Check that code compiles to a function (for early, clear config errors); returns the problem or null.
+ * Running out of time or memory while checking is left for scoring to report.
+ */
+export async function checkCustomCode(code: string, limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS): Promise<string | null> {
+  const lr = await LimitedRuntime.create(limits);
+  try {
+    const detected = detectForm(lr, code);
+    return 'error' in detected && !isResourceFailure(detected.error) ? detected.error : null;
+  } finally {
+    lr.dispose();
+  }
+}
+
+/** Compile `pattern` in `ctx` into a guest function s => re.test(s), or the Error saying why not. */
+function makeRegexTest(ctx: QuickJSContext, pattern: string, flags: string, limits: SandboxLimits): QuickJSHandle | Error {
+  const factory = evalHandle(ctx, '(function (p, f) { var re = new RegExp(p, f); return function (s) { return re.test(s); }; })');
+  if (factory.error) {
+    const message = describeGuestError(ctx, factory.error, limits, 0);
+    factory.error.dispose();
+    return new SandboxError(message);
+  }
+  const args = [ctx.newString(pattern), ctx.newString(flags)];
+  const made = ctx.callFunction(factory.value!, ctx.undefined, ...args);
+  factory.value!.dispose();
+  args.forEach((h) => h.dispose());
+  if (made.error) {
+    const message = describeGuestError(ctx, made.error, limits, 0);
+    made.error.dispose();
+    return new SandboxError(`has an invalid pattern: ${message.replace(/^threw /, '')}`);
+  }
+  return made.value;
+}
+
+/**
+ * Test a user regular expression against many texts inside the sandbox (QuickJS's regex engine checks the
+ * interrupt handler, so catastrophic backtracking ends at the time limit instead of freezing the page).
+ * Only our own code runs in the context, so one context serves the batch; it is rebuilt after a failure.
+ */
+export async function runRegexTests(
+  pattern: string,
+  flags: string,
+  texts: readonly string[],
+  limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS,
+): Promise<(boolean | Error)[]> {
+  if (texts.length === 0) return [];
+  const lr = await LimitedRuntime.create(limits);
+  let ctx: QuickJSContext | null = null;
+  let test: QuickJSHandle | null = null;
+  const teardown = () => {
+    if (test?.alive) test.dispose();
+    if (ctx?.alive) ctx.dispose();
+    test = ctx = null;
+    lr.dispose();
+  };
+  try {
+    return texts.map((text): boolean | Error => {
+      try {
+        lr.startCall();
+        if (ctx === null || test === null) {
+          ctx = lr.runtime.newContext();
+          const made = makeRegexTest(ctx, pattern, flags, limits);
+          if (made instanceof Error) {
+            teardown();
+            return made;
+          }
+          test = made;
+          lr.startCall(); // building the pattern had its own deadline
+        }
+        const arg = ctx.newString(text);
+        const r = ctx.callFunction(test, ctx.undefined, arg);
+        arg.dispose();
+        if (r.error) {
+          const message = describeGuestError(ctx, r.error, limits, 0);
+          r.error.dispose();
+          teardown();
+          return new SandboxError(message.startsWith('exceeded the time') ? `${message}: the pattern backtracks too much on this text` : message);
+        }
+        const matched = ctx.dump(r.value) === true;
+        r.value.dispose();
+        return matched;
+      } catch (e) {
+        test = ctx = null;
+        return lr.hostFailure(e);
+      }
+    });
+  } finally {
+    teardown();
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { GameEnvState } from '../envs/game-env.ts';
+import type { ChatMessage } from '../envs/types.ts';
+import { createTask } from './index.ts';
+import { createWordGameTask, markGuess } from './word-game.ts';
+import { FIVE_LETTER_WORDS, FOUR_LETTER_WORDS } from './word-list.ts';
+
+describe('word list', () => {
+  it.each([
+    [4, FOUR_LETTER_WORDS],
+    [5, FIVE_LETTER_WORDS],
+  ])('%i-letter words: a few hundred, lowercase a-z, sorted, no repeats', (length, words) => {
+    expect(words.length).toBeGreaterThanOrEqual(300);
+    for (const w of words) expect(w, w).toMatch(new RegExp(`^[a-z]{${length}}$`));
+    expect([...words].sort()).toEqual(words);
+    expect(new Set(words).size).toBe(words.length);
+  });
+});
+
+describe('markGuess', () => {
+  it('G right place, Y elsewhere, - absent; repeated letters only as often as the secret has them', () => {
+    expect(markGuess('crane', 'crane')).toBe('GGGGG');
+    expect(markGuess('abcde', 'fghij')).toBe('-----');
+    expect(markGuess('trace', 'crate')).toBe('YGGYG');
+    expect(markGuess('speed', 'abide')).toBe('--Y-Y'); // one e in the secret: only the first unmatched e is Y
+    expect(markGuess('llama', 'hello')).toBe('YY---');
+    expect(markGuess('geese', 'eerie')).toBe('-GY-G');
+    expect(markGuess('abbey', 'kebab')).toBe('YYGY-');
+  });
+});
+
+describe('word-game task', () => {
+  const task = createWordGameTask({});
+  const env = task.environment;
+  const row = { prompt: task.trainRow(0, 0).prompt, answer: 'crate' };
+
+  async function play(turns: string[]) {
+    const messages: ChatMessage[] = env.initialMessages(row);
+    let state = env.initialState(row) as GameEnvState<string>;
+    let done = false;
+    for (let t = 1; t <= turns.length && !done; t++) {
+      messages.push({ role: 'assistant', content: turns[t - 1] });
+      const reply = await env.respond({ row, messages, state, turn: t });
+      state = reply.state as GameEnvState<string>;
+      done = reply.done;
+      if (!done) messages.push(...(reply.messages ?? []));
+    }
+    return { state, messages, done };
+  }
+
+  it('defaults: 5 letters, 6 turns, solved as correctness', () => {
+    expect(task.name).toBe('word-game');
+    expect(task.correctnessCriterion).toBe('solved');
+    expect(env.maxTurns).toBe(6);
+    expect(row.prompt).toBe('A 5-letter word.');
+    expect(task.systemPrompt).toContain('G right place, Y elsewhere, - not in the word');
+    expect(FIVE_LETTER_WORDS).toContain(task.trainRow(3, 3).answer);
+  });
+
+  it('marks each guess and ends when the word is found', async () => {
+    const { state, messages, done } = await play(['<guess>trace</guess>', 'Then <guess>CRATE</guess>']);
+    expect(messages.find((m) => m.content.startsWith('trace'))).toEqual({ role: 'user', content: 'trace\nYGGYG' });
+    expect(done).toBe(true);
+    expect(state).toEqual({ solved: true, turns: 2, maxTurns: 6, moves: ['trace', 'crate'] });
+  });
+
+  it('refuses guesses of the wrong length or with other characters, and counts the turn', async () => {
+    for (const text of ['crate', '<guess>crates</guess>', '<guess>cr4te</guess>', '<guess>cr te</guess>', '<guess>crâte</guess>', '<guess></guess>']) {
+      const { state, messages } = await play([text]);
+      expect(messages.at(-1), text).toEqual({ role: 'user', content: 'Reply <guess>word</guess> with one 5-letter word.' });
+      expect(state).toEqual({ solved: false, turns: 1, maxTurns: 6, moves: [] });
+    }
+    // Any letters are a valid guess, listed word or not.
+    expect((await play(['<guess>zzzzz</guess>'])).messages.at(-1)?.content).toBe('zzzzz\n-----');
+  });
+
+  it('4-letter variant and the held-out split over secret words', () => {
+    const four = createTask('word-game', { length: 4, maxTurns: 8 });
+    expect(four.trainRow(0, 0).prompt).toBe('A 4-letter word.');
+    expect(FOUR_LETTER_WORDS).toContain(four.trainRow(0, 0).answer);
+    const held = task.evalRows(10_000).map((r) => r.answer);
+    expect(held).toHaveLength(Math.floor(FIVE_LETTER_WORDS.length / 3));
+    expect(task.evalRows(32).map((r) => r.answer)).toEqual(held.slice(0, 32));
+    const heldSet = new Set(held);
+    for (const seed of [0, 1]) for (let i = 0; i < 2000; i++) expect(heldSet.has(task.trainRow(seed, i).answer)).toBe(false);
+  });
+
+  it('clear errors for bad params', () => {
+    expect(() => createTask('word-game', { length: 6 })).toThrow('word-game: length must be an integer from 4 to 5, got 6');
+    expect(() => createTask('word-game', { maxTurns: 21 })).toThrow(/maxTurns must be an integer from 1 to 20/);
+  });
+});
