@@ -33,11 +33,9 @@ export async function oursReference(m: CpuModel, b: TrainBatch, B: number, T: nu
   m.zeroGrad();
   const V = m.dims.V;
   const decodeLogits: Float32Array[] = [];
-  const decodeTokens = await oursDecode(m, prompts, s, (t, logits, logitRow) => {
-    const R = prompts.length * s.G;
-    const rows = new Float32Array(R * V);
-    for (let r = 0; r < R; r++) rows.set(logits.subarray(logitRow(r) * V, logitRow(r) * V + V), r * V);
-    decodeLogits[t] = rows;
+  // generate() reports the [R, V] logits each row sampled from, row by row.
+  const decodeTokens = await oursDecode(m, prompts, s, (t, logits) => {
+    decodeLogits[t] = logits.slice(0, prompts.length * s.G * V);
   });
   return { logp, grads, decodeTokens, decodeLogits };
 }

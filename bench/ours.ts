@@ -50,7 +50,7 @@ export async function oursDecode(
   model: CpuModel,
   prompts: Int32Array[],
   s: DecodeShape,
-  onLogits?: (t: number, logits: Float32Array, logitRow: (r: number) => number) => void,
+  onLogits?: (t: number, logits: Float32Array) => void,
 ): Promise<Int32Array[]> {
   const res = await generate(model, prompts, s.G, {
     temperature: 0,

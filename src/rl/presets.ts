@@ -1,8 +1,9 @@
 // Built-in run configs, selectable by name in the UI and with the CLI's --preset: one per task. Each pairs the
 // task's correctness criterion (weight 1) with partial credit for the <answer> format (0.2), which gives a
 // signal before any answer is right. The bundled model, tiny-arith, was trained on arithmetic only: the other
-// presets name it too, so they run everywhere, but it mostly learns their format (a later issue trains models
-// for them). Sizes are chosen so prompt + completion fit its 256 positions (presets.test.ts checks).
+// presets name it too, so they run everywhere, but on them it learns only the format (its format score
+// saturates within a step or two and correctness stays 0; a later issue trains models for these tasks).
+// Sizes are chosen so prompt + completion fit its 256 positions (presets.test.ts checks).
 
 import { defaultRunConfig, mergeWithDefaults, type RunConfig, type RunConfigInput } from './config/schema.ts';
 import type { CriterionKindName } from './rubric/criteria.ts';
@@ -56,7 +57,7 @@ Russia,Moscow
 
 const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInput }> = {
   reverse: {
-    description: 'Reverse 3-5 letter strings. tiny-arith knows digits, not this task: expect format first.',
+    description: 'Reverse 3-5 letter strings. tiny-arith (arithmetic only, never saw letters) learns just the format here.',
     config: {
       version: 1,
       task: { name: 'reverse', params: { minLength: 3, maxLength: 5 } },
@@ -66,7 +67,7 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     },
   },
   sort: {
-    description: 'Sort 3-4 digits ("7, 3, 9" -> "3, 7, 9"). Runs on tiny-arith (trained on arithmetic only).',
+    description: 'Sort 3-4 digits ("7, 3, 9" -> "3, 7, 9"). tiny-arith (arithmetic only) learns just the format here.',
     config: {
       version: 1,
       task: { name: 'sort', params: { minItems: 3, maxItems: 4, maxValue: 9 } },
@@ -76,7 +77,7 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     },
   },
   length: {
-    description: 'Answer in exactly 2-5 words. tiny-arith was never trained on words: a format and counting exercise.',
+    description: 'Answer in exactly 2-5 words. tiny-arith (arithmetic only, never saw words) learns just the format here.',
     config: {
       version: 1,
       task: { name: 'length', params: { minWords: 2, maxWords: 5 } },
@@ -87,7 +88,7 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     },
   },
   countdown: {
-    description: 'Reach a target (5-50) with 3 numbers from 1-10 and + - * /. Hard for tiny-arith (arithmetic only).',
+    description: 'Reach a target (5-50) with 3 numbers from 1-10 and + - * /. tiny-arith (arithmetic only) learns just the format.',
     config: {
       version: 1,
       task: { name: 'countdown', params: { count: 3, maxNumber: 10, minTarget: 5, maxTarget: 50 } },
@@ -97,7 +98,7 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     },
   },
   'own-data': {
-    description: 'Your own JSONL/CSV in task.params.data; this example asks 30 capitals. tiny-arith knows none of them.',
+    description: 'Your own JSONL/CSV in task.params.data; this example: 30 capitals, which tiny-arith (arithmetic only) does not know.',
     config: {
       version: 1,
       task: {
