@@ -2,6 +2,7 @@
 import { useStore } from './store.ts';
 import { TrainControls } from './components/TrainControls.tsx';
 import { BackendPicker } from './components/BackendPicker.tsx';
+import { HackingWarnings } from './components/HackingWarnings.tsx';
 import { StepCounter } from './components/StepCounter.tsx';
 import { RewardChart } from './components/RewardChart.tsx';
 import { SampleView } from './components/SampleView.tsx';
@@ -56,6 +57,7 @@ export function App() {
         </section>
         <section className="panel chart-panel" aria-labelledby="chart-heading">
           <h2 id="chart-heading">Reward</h2>
+          <HackingWarnings />
           <RewardChart />
         </section>
         <section className="panel sample-panel" aria-labelledby="sample-heading">

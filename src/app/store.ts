@@ -47,6 +47,8 @@ interface MetricsSlice {
   train: MetricPoint[];
   evals: MetricPoint[];
   sample: Sample | null;
+  /** Reward-hacking warnings from the trainer, newest last. */
+  warnings: { step: number; kind: string; message: string }[];
 }
 
 export type PlaygroundState = ConfigSlice & RunSlice & MetricsSlice;
@@ -64,7 +66,7 @@ const createConfigSlice: Slice<ConfigSlice> = (set) => ({
   setBackendPreference: (backendPreference) => set({ backendPreference }),
 });
 
-const emptyMetrics = (): MetricsSlice => ({ step: 0, train: [], evals: [], sample: null });
+const emptyMetrics = (): MetricsSlice => ({ step: 0, train: [], evals: [], sample: null, warnings: [] });
 const createMetricsSlice: Slice<MetricsSlice> = emptyMetrics;
 
 // The worker lives outside React state: it is not data to render.
@@ -123,6 +125,8 @@ function reduce(state: PlaygroundState, message: WorkerToUi): Partial<Playground
       return { evals: appendDownsampled(state.evals, { step: message.step, metrics: message.metrics }) };
     case 'sample':
       return { sample: { step: message.step, prompt: message.prompt, completion: message.completion, reward: message.reward } };
+    case 'warning':
+      return { warnings: [...state.warnings, { step: message.step, kind: message.kind, message: message.message }] };
     case 'error':
       return { status: 'error', error: message.message, message: message.message };
   }

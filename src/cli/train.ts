@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { modelFolderFiles } from '../engine/io/model-folder.ts';
 import { writeModelFolder } from '../engine/io/node-source.ts';
 import { envJudgeKeyProvider } from '../rl/rubric/judge-key.ts';
+import type { HackingEvent } from '../rl/hacking.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { createBackend, type BackendChoice } from './backend.ts';
 import { CliError, loadRunConfig, type ConfigFlags } from './load-config.ts';
@@ -44,10 +45,18 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
       );
   process.stderr.write(`model ${config.model.id} (${loaded.layout.count.toLocaleString('en-US')} params) | task ${config.task.name} | backend ${backend.deviceName}\n`);
 
+  const warn = (events: HackingEvent[]) => {
+    for (const ev of events) {
+      write({ type: 'event', step: ev.step, kind: ev.kind, message: ev.message });
+      bar?.stop();
+      process.stderr.write(`warning (step ${ev.step}): ${ev.message}\n`);
+    }
+  };
   let acc = '-';
   const runEval = async (step: number) => {
     const e = await trainer.evaluate();
     write({ type: 'eval', step, ...e.metrics });
+    warn(e.events);
     acc = e.metrics['eval/accuracy'].toFixed(2);
     return e.metrics;
   };
@@ -56,6 +65,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   for (let s = 1; s <= config.steps; s++) {
     const r = await trainer.step();
     write({ type: 'train', step: r.step, ...r.metrics });
+    warn(r.events);
     if (config.eval.every > 0 && s % config.eval.every === 0 && s < config.steps) await runEval(s);
     bar?.update(s, { reward: r.metrics.reward.toFixed(3), acc });
     await new Promise((resolve) => setImmediate(resolve)); // let the progress bar redraw and signals arrive

@@ -17,18 +17,30 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 describe('GRPO learns', () => {
   it('a random-init model learns the format reward (mean reward of the last 5 steps >= 3x the first 5)', async () => {
     const config = defaultRunConfig();
-    config.rubric.criteria = [{ name: 'xml_format', kind: 'xml_format', weight: 1, params: {} }];
+    // Correctness is logged (weight 0) but not rewarded: the reward rises while it stays at 0, which is
+    // exactly what the reward-hacking indicator must flag.
+    config.rubric.criteria = [
+      { name: 'xml_format', kind: 'xml_format', weight: 1, params: {} },
+      { name: 'correct_answer', kind: 'correct_answer', weight: 0, params: {} },
+    ];
     config.grpo.learningRate = 3e-3;
     config.grpo.promptsPerStep = 4;
     config.sampling.maxNewTokens = 8;
     const trainer = await Trainer.create(config, createTinyModel({ seed: 1 }), new CpuBackend());
     const rewards: number[] = [];
-    for (let s = 0; s < 30; s++) rewards.push((await trainer.step()).metrics.reward);
+    const events: string[] = [];
+    for (let s = 0; s < 30; s++) {
+      const r = await trainer.step();
+      rewards.push(r.metrics.reward);
+      events.push(...r.events.map((e) => `${e.step}:${e.kind}`));
+    }
     const first = mean(rewards.slice(0, 5));
     const last = mean(rewards.slice(-5));
     console.log(`format reward: first 5 steps ${first.toFixed(3)}, last 5 steps ${last.toFixed(3)}`);
     expect(last, `rewards per step: ${rewards.map((r) => r.toFixed(3)).join(' ')}`).toBeGreaterThan(3 * first);
     expect(last).toBeGreaterThan(0.1);
+    console.log(`reward-hacking events: ${events.join(', ') || 'none'}`);
+    expect(events.some((e) => e.endsWith('reward_vs_correctness'))).toBe(true);
   });
 
   it('the bundled tiny-arith model: greedy accuracy on its training problems rises by >= 0.1 in 10 steps', async () => {

@@ -11,7 +11,10 @@ import { encodePrompt } from './rollout.ts';
 import type { RunConfig } from './config/schema.ts';
 import { evaluate, type EvalResult } from './evaluate.ts';
 import { groupAdvantages, zeroStdGroups } from './grpo/advantages.ts';
-import { grpoLoss, type GrpoLossOutput } from './grpo/loss.ts';
+import type { GrpoLossOutput } from './grpo/loss.ts';
+import { policyLoss } from './grpo/gspo.ts';
+import { learningRate } from './schedule.ts';
+import { HackingMonitor, type HackingEvent } from './hacking.ts';
 import { packBatch, type PackedBatch } from './batch.ts';
 import { environmentOf } from './envs/single-turn.ts';
 import { isMultiTurnTask, type ChatMessage } from './envs/types.ts';
@@ -40,12 +43,16 @@ export interface StepResult {
   step: number; // 1-based index of the update just made
   metrics: Metrics;
   samples: RolloutRecord[];
+  /** Reward-hacking warnings that started at this step. */
+  events: HackingEvent[];
 }
 
 export class Trainer<F extends TensorLike, I extends TensorLike> {
   private step_ = 0;
   private numTokens = 0;
   private readonly codec: ChatCodec;
+  /** Reward-hacking indicators over the metric history (metrics hacking/* and plain-language events). */
+  private readonly hacking: HackingMonitor;
   /** The last step's rollouts and packed batch (for inspection: which tokens were trained on). */
   lastBatch: { rollouts: Rollout[]; batch: PackedBatch } | null = null;
 
@@ -59,6 +66,11 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     loaded: LoadedModel,
   ) {
     this.codec = { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate };
+    const correctness = rubric.criteria.find((c) => c.kind === task.correctnessCriterion)?.name ?? task.correctnessCriterion;
+    this.hacking = new HackingMonitor({
+      correctness,
+      formatCriteria: rubric.criteria.filter((c) => c.kind === 'xml_format').map((c) => c.name),
+    });
   }
 
   static async create<F extends TensorLike, I extends TensorLike>(
@@ -91,8 +103,11 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
   }
 
   /** Greedy evaluation on the task's fixed held-out rows, or on the given rows. */
-  evaluate(rows?: TaskRow[]): Promise<EvalResult> {
-    return evaluate(this.model, this.codec, this.task, this.rubric, this.config, rows);
+  async evaluate(rows?: TaskRow[]): Promise<EvalResult & { events: HackingEvent[] }> {
+    const result = await evaluate(this.model, this.codec, this.task, this.rubric, this.config, rows);
+    // Held-out accuracy also feeds the reward-hacking indicators (custom rows do not).
+    const events = rows ? [] : this.hacking.update(result.metrics, this.step_).events;
+    return { ...result, events };
   }
 
   /** The current weights as a host array in the layout of the loaded model (for export). */
@@ -132,13 +147,19 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     let entropy = 0;
     let gradNorm = 0;
     const maskedTokens = batch.mask.reduce((a, b) => a + b, 0);
+    const lr = learningRate(this.step_, Math.max(cfg.steps, 1), {
+      schedule: g.lrSchedule,
+      baseLr: g.learningRate,
+      warmupSteps: g.warmupSteps,
+      minLrRatio: g.minLrRatio,
+    });
     for (let it = 0; it < g.numIterations; it++) {
       const out = await this.model.forwardLogprobs(batch.tokens, batch.targets, S, T, temperature);
       if (it === 0) {
         oldLogp = out.logp; // the policy that sampled: ratio is exactly 1 on the first pass
         entropy = maskedMean(out.entropy, batch.mask);
       }
-      last = grpoLoss({
+      last = policyLoss({
         logp: out.logp,
         oldLogp: oldLogp!,
         refLogp,
@@ -151,12 +172,12 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
         epsHigh: g.epsilonHigh,
         beta: g.beta,
         maxCompletionLength: cfg.sampling.maxNewTokens * environmentOf(this.task).maxTurns,
-      });
+      }, g.importanceSampling);
       this.model.zeroGrad();
       if (maskedTokens > 0) {
         await this.model.backward(last.dlogp);
         gradNorm = (await this.optimizer.step(this.model.params, this.model.grads, {
-          lr: g.learningRate,
+          lr,
           beta1: g.adamBeta1,
           beta2: g.adamBeta2,
           eps: g.adamEps,
@@ -185,7 +206,7 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
       'completions/max_length': Math.max(...lengths),
       'completions/clipped_ratio': rollouts.filter((r) => r.truncated).length / rollouts.length,
       grad_norm: gradNorm,
-      learning_rate: g.learningRate,
+      learning_rate: lr,
       num_tokens: this.numTokens,
       step_time: stepTime,
       tokens_per_s: stepTokens / stepTime,
@@ -199,7 +220,9 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
       const errors = scored.reduce((a, s) => a + (s.errors[c.name] ?? 0), 0);
       if (errors > 0) metrics[`rewards/${c.name}/errors`] = errors;
     }
-    return { step: this.step_, metrics, samples: records(rollouts, scored, rewards, advantages, isMultiTurnTask(this.task)) };
+    const hacking = this.hacking.update(metrics, this.step_);
+    Object.assign(metrics, hacking.metrics);
+    return { step: this.step_, metrics, events: hacking.events, samples: records(rollouts, scored, rewards, advantages, isMultiTurnTask(this.task)) };
   }
 }
 

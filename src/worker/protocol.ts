@@ -25,4 +25,6 @@ export type WorkerToUi =
   | { type: 'eval'; step: number; metrics: Record<string, number> }
   /** One completion of the step; model output is untrusted text. */
   | { type: 'sample'; step: number; prompt: string; completion: string; reward: number }
+  /** A reward-hacking indicator fired (plain-language message for the user). */
+  | { type: 'warning'; step: number; kind: string; message: string }
   | { type: 'error'; message: string };

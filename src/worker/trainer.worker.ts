@@ -95,6 +95,7 @@ async function train(config: RunConfig, preference: BackendPreference, control: 
   while (trainer.stepIndex < config.steps && !control.stopped) {
     const result = await trainer.step();
     post({ type: 'metrics', step: result.step, metrics: result.metrics });
+    for (const ev of result.events) post({ type: 'warning', step: ev.step, kind: ev.kind, message: ev.message });
     if (result.samples[0]) postSample(result.step, result.samples[0]);
 
     // Yield to the event loop so pause/stop messages are handled between steps.

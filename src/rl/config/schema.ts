@@ -5,6 +5,8 @@
 // Invalid input becomes one RunConfigError whose message names the field: "grpo.learningRate: must be > 0".
 
 import { z } from 'zod';
+import { IMPORTANCE_SAMPLING_LEVELS } from '../grpo/gspo.ts';
+import { LR_SCHEDULES } from '../schedule.ts';
 import { CRITERION_KINDS, resolveCriterionParams } from '../rubric/criteria.ts';
 import { CRITERION_NAME_PATTERN } from '../rubric/types.ts';
 import { MAX_DATA_CHARS, TASK_NAMES, validateTaskParams } from '../tasks/index.ts';
@@ -97,6 +99,15 @@ const Grpo = z
       .boolean()
       .default(false)
       .describe('Leave groups whose rewards are all equal out of the loss (in the spirit of DAPO dynamic sampling).'),
+    importanceSampling: z
+      .enum(IMPORTANCE_SAMPLING_LEVELS)
+      .default('token')
+      .describe(
+        "Importance ratio per token (GRPO) or per sequence (GSPO arXiv:2507.18071; with 'sequence' use epsilonLow 3e-4, epsilonHigh 4e-4, lossType 'grpo'); only matters when numIterations > 1.",
+      ),
+    lrSchedule: z.enum(LR_SCHEDULES).default('constant').describe('Learning-rate schedule: constant, constant after linear warmup, or cosine decay after linear warmup.'),
+    warmupSteps: int().min(0).default(0).describe('Linear warmup steps (DAPO arXiv:2503.14476 uses 20).'),
+    minLrRatio: z.number().min(0).max(1).default(0.1).describe('Cosine schedule: final learning rate as a fraction of the base (0.1 as in Chinchilla arXiv:2203.15556).'),
   })
   .strict();
 
