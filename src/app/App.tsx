@@ -40,6 +40,16 @@ function RunSummary() {
   );
 }
 
+function ShareLinkError() {
+  const error = useStore((s) => s.shareError);
+  if (!error) return null;
+  return (
+    <p className="share-error" role="alert">
+      This share link could not be opened: {error}. The default run is loaded instead.
+    </p>
+  );
+}
+
 export function App() {
   return (
     <div className="app">
@@ -47,6 +57,7 @@ export function App() {
         <h1>GRPO Playground</h1>
         <p className="tagline">Reinforcement learning for a small language model, running in your browser.</p>
       </header>
+      <ShareLinkError />
       <main className="layout">
         <section className="panel run-panel" aria-labelledby="run-heading">
           <h2 id="run-heading">Run</h2>

@@ -3,6 +3,7 @@
 // only numbers per step and the latest sample's text.
 import { create, type StateCreator } from 'zustand';
 import { defaultRunConfig, type RunConfig } from '../rl/config/schema.ts';
+import { decodeShareUrl, SHARE_PARAM } from '../rl/config/share.ts';
 import type { BackendPreference, RunState, UiToWorker, WorkerToUi } from '../worker/protocol.ts';
 
 /** Longest metric series kept in state; longer runs are thinned to every other point. */
@@ -25,6 +26,8 @@ export interface Sample {
 
 interface ConfigSlice {
   config: RunConfig;
+  /** Why the run in the page's share link could not be opened (the default config is used instead). */
+  shareError: string | null;
   backendPreference: BackendPreference;
   setBackendPreference: (preference: BackendPreference) => void;
 }
@@ -60,8 +63,19 @@ export function appendDownsampled(series: MetricPoint[], point: MetricPoint, max
   return [...kept, point];
 }
 
+/** The run config of the page's share link (#run=...), else the default; a bad link loses nothing. */
+function initialConfig(): { config: RunConfig; shareError: string | null } {
+  const hash = typeof location === 'undefined' ? '' : location.hash;
+  if (!hash.includes(`${SHARE_PARAM}=`)) return { config: defaultRunConfig(), shareError: null };
+  try {
+    return { config: decodeShareUrl(hash), shareError: null };
+  } catch (e) {
+    return { config: defaultRunConfig(), shareError: (e as Error).message };
+  }
+}
+
 const createConfigSlice: Slice<ConfigSlice> = (set) => ({
-  config: defaultRunConfig(),
+  ...initialConfig(),
   backendPreference: 'auto',
   setBackendPreference: (backendPreference) => set({ backendPreference }),
 });
