@@ -57,6 +57,21 @@ describe('grpo-playground CLI: bad input', () => {
   });
 });
 
+describe('grpo-playground eval --backend webgpu', async () => {
+  const { testBackend } = await import('../engine/webgpu/testing.ts');
+  const gpu = await testBackend(); // fails under CI when there is no adapter, skips loudly elsewhere
+  it.skipIf(!gpu)('the step-0 evaluation on WebGPU (Dawn) equals the CPU backend', async () => {
+    const table = async (backend: string) => {
+      const r = await cli(['eval', '--samples', '8', '--backend', backend]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.split('\n').filter((l) => l.startsWith('eval/'));
+    };
+    const cpu = await table('cpu');
+    expect(cpu.length).toBeGreaterThanOrEqual(2);
+    expect(await table('webgpu')).toEqual(cpu);
+  });
+});
+
 describe('grpo-playground train', () => {
   it('same seed => same JSONL apart from timing; eval at step 0 and the end; --out loads back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'grpo-cli-'));

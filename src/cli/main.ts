@@ -1,6 +1,6 @@
 // The grpo-playground command line: train, eval and presets over the same trainer as the browser.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PRESETS } from '../rl/presets.ts';
+import { PRESET_DESCRIPTIONS, PRESETS } from '../rl/presets.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend.ts';
 import { evalCommand } from './eval.ts';
 import { CliError } from './load-config.ts';
@@ -55,7 +55,11 @@ program
   .command('presets')
   .description('list the built-in presets')
   .action(() => {
-    for (const [name, c] of Object.entries(PRESETS)) console.log(`${name.padEnd(16)} task=${c.task.name} model=${c.model.id} steps=${c.steps}`);
+    for (const [name, c] of Object.entries(PRESETS)) {
+      console.log(`${name.padEnd(14)} task=${c.task.name} model=${c.model.id} steps=${c.steps}`);
+      const about = PRESET_DESCRIPTIONS[name];
+      if (about) console.log(`${' '.repeat(14)} ${about}`);
+    }
   });
 
 async function run(fn: () => Promise<void>): Promise<void> {
