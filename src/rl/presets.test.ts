@@ -1,3 +1,4 @@
+import { TASK_NAMES } from './tasks/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderChat } from '../engine/chat.ts';
@@ -29,7 +30,8 @@ async function scoreWith(spec: CriterionSpec, ctx: ScoreContext): Promise<number
 }
 
 describe('presets', () => {
-  it('one preset per single-turn task; arithmetic is the untouched default', () => {
+  it('one preset per task; arithmetic is the untouched default', () => {
+    for (const task of TASK_NAMES) expect(PRESET_NAMES.filter((n) => PRESETS[n].task.name === task).length, task).toBeGreaterThan(0);
     expect(DEFAULT_PRESET).toBe('arithmetic');
     expect(PRESETS.arithmetic).toEqual(defaultRunConfig());
     for (const task of SINGLE_TURN) expect(PRESET_NAMES.filter((n) => PRESETS[n].task.name === task).length, task).toBeGreaterThan(0);

@@ -97,6 +97,60 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
       eval: { maxNewTokens: 32 },
     },
   },
+  'guess-number': {
+    description:
+      'Multi-turn: find a number in 1-32 from "higher"/"lower" replies within 5 guesses; more reward for fewer. Environment turns are masked out of the loss. tiny-arith (arithmetic only) never writes <guess>, so its rewards start at exactly 0: this preset waits for a bundled model that follows the game format.',
+    config: {
+      version: 1,
+      task: { name: 'guess-number', params: { maxNumber: 32, maxTurns: 5 }, evalSize: 8 },
+      rubric: {
+        criteria: [
+          { name: 'solved_in_turns', kind: 'solved_in_turns', weight: 1, params: {} },
+          { name: 'solved', kind: 'solved', weight: 0, params: {} },
+          { name: 'xml_format', kind: 'xml_format', weight: 0.2, params: { fields: 'guess' } },
+        ],
+      },
+      grpo: { promptsPerStep: 4 },
+      sampling: { maxNewTokens: 12 },
+      eval: { maxNewTokens: 12 },
+    },
+  },
+  calculator: {
+    description:
+      'Tool use: call <tool>calculator</tool><args>...</args>, read the result, answer in <answer>. Tool results are masked out of the loss. tiny-arith has never seen the tool format.',
+    config: {
+      version: 1,
+      task: { name: 'calculator', params: {}, evalSize: 8 },
+      rubric: {
+        criteria: [
+          { name: 'correct_answer', kind: 'correct_answer', weight: 1, params: {} },
+          { name: 'tool_use', kind: 'tool_use', weight: 0.2, params: {} },
+          { name: 'xml_format', kind: 'xml_format', weight: 0.2, params: {} },
+        ],
+      },
+      grpo: { promptsPerStep: 4 },
+      sampling: { maxNewTokens: 32 },
+      eval: { maxNewTokens: 32 },
+    },
+  },
+  'word-game': {
+    description:
+      'Multi-turn Wordle-like game on 4-letter words with per-letter G/Y/- feedback, 4 guesses. tiny-arith (arithmetic only) never writes <guess>, so its rewards start at exactly 0: this preset waits for a bundled model that knows words.',
+    config: {
+      version: 1,
+      task: { name: 'word-game', params: { length: 4, maxTurns: 4 }, evalSize: 8 },
+      rubric: {
+        criteria: [
+          { name: 'solved_in_turns', kind: 'solved_in_turns', weight: 1, params: {} },
+          { name: 'solved', kind: 'solved', weight: 0, params: {} },
+          { name: 'xml_format', kind: 'xml_format', weight: 0.2, params: { fields: 'guess' } },
+        ],
+      },
+      grpo: { promptsPerStep: 4 },
+      sampling: { maxNewTokens: 12 },
+      eval: { maxNewTokens: 12 },
+    },
+  },
   'own-data': {
     description: 'Your own JSONL/CSV in task.params.data; this example: 30 capitals, which tiny-arith (arithmetic only) does not know.',
     config: {
