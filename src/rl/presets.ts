@@ -55,6 +55,20 @@ Russia,Moscow
 "Korea, South",Seoul
 `;
 
+/** Games: faster wins earn more, a win is logged, the <guess> format earns partial credit; short turns. */
+const GAME_SETTINGS: Omit<RunConfigInput, 'version'> = {
+  rubric: {
+    criteria: [
+      { name: 'solved_in_turns', kind: 'solved_in_turns', weight: 1, params: {} },
+      { name: 'solved', kind: 'solved', weight: 0, params: {} },
+      { name: 'xml_format', kind: 'xml_format', weight: 0.2, params: { fields: 'guess' } },
+    ],
+  },
+  grpo: { promptsPerStep: 4 },
+  sampling: { maxNewTokens: 12 },
+  eval: { maxNewTokens: 12 },
+};
+
 const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInput }> = {
   reverse: {
     description: 'Reverse 3-5 letter strings. tiny-arith (arithmetic only, never saw letters) learns just the format here.',
@@ -103,16 +117,7 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     config: {
       version: 1,
       task: { name: 'guess-number', params: { maxNumber: 32, maxTurns: 5 }, evalSize: 8 },
-      rubric: {
-        criteria: [
-          { name: 'solved_in_turns', kind: 'solved_in_turns', weight: 1, params: {} },
-          { name: 'solved', kind: 'solved', weight: 0, params: {} },
-          { name: 'xml_format', kind: 'xml_format', weight: 0.2, params: { fields: 'guess' } },
-        ],
-      },
-      grpo: { promptsPerStep: 4 },
-      sampling: { maxNewTokens: 12 },
-      eval: { maxNewTokens: 12 },
+      ...GAME_SETTINGS,
     },
   },
   calculator: {
@@ -139,16 +144,7 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     config: {
       version: 1,
       task: { name: 'word-game', params: { length: 4, maxTurns: 4 }, evalSize: 8 },
-      rubric: {
-        criteria: [
-          { name: 'solved_in_turns', kind: 'solved_in_turns', weight: 1, params: {} },
-          { name: 'solved', kind: 'solved', weight: 0, params: {} },
-          { name: 'xml_format', kind: 'xml_format', weight: 0.2, params: { fields: 'guess' } },
-        ],
-      },
-      grpo: { promptsPerStep: 4 },
-      sampling: { maxNewTokens: 12 },
-      eval: { maxNewTokens: 12 },
+      ...GAME_SETTINGS,
     },
   },
   'own-data': {
