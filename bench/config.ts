@@ -32,3 +32,16 @@ export const BENCH = {
   /** Max |logp ours - logp tfjs| (and the same bound on decode logits) before the bench refuses to time. */
   tolerance: 1e-3,
 } as const;
+
+/**
+ * The WebGPU section: the same model and shapes as above, fewer repetitions on SwiftShader (Vulkan on the
+ * CPU, where one training step takes seconds). `matmulReps` matmuls are recorded per timed call.
+ */
+export const WEBGPU_BENCH = {
+  swiftshader: { warmup: 1, runs: 3, matmulReps: 2 },
+  gpu: { warmup: 2, runs: 10, matmulReps: 50 },
+  /** A square-ish linear layer larger than the bench model's (the model's largest linear is added to it). */
+  matmul: { name: 'a 256 -> 256 linear', N: 512, C: 256, OC: 256 },
+  /** Max |out - CPU out| / max(1, max |CPU out|) for the matmul check. */
+  matmulTolerance: 1e-4,
+} as const;

@@ -1,7 +1,8 @@
 // Greedy batched decoding of TfModel with a KV cache, the same algorithm as src/engine/generate.ts: the P
 // prompts are prefilled once (one causal forward), each prompt's cache is copied to its G sample rows, then
 // all R = P*G rows decode one token per step against the cache, which grows by concatenation. Tokens come
-// back to the host every step (as ours reads logits back every step). Prompts must have equal lengths.
+// back to the host every step (as ours reads its sampled tokens back every step), asynchronously: the webgpu
+// backend cannot read synchronously in Node. Prompts must have equal lengths.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KV, TfModel } from './tfjs-model.ts';
 
@@ -16,7 +17,7 @@ export interface TfDecodeOptions {
 }
 
 /** Returns the R completions (row r continues prompt floor(r/G)), each newTokens long. */
-export function tfGenerateGreedy(m: TfModel, prompts: Int32Array[], o: TfDecodeOptions): Int32Array[] {
+export async function tfGenerateGreedy(m: TfModel, prompts: Int32Array[], o: TfDecodeOptions): Promise<Int32Array[]> {
   const P = prompts.length;
   const Tp = prompts[0].length;
   if (prompts.some((p) => p.length !== Tp)) throw new Error('tfGenerateGreedy: prompts must have equal lengths');
@@ -38,8 +39,8 @@ export function tfGenerateGreedy(m: TfModel, prompts: Int32Array[], o: TfDecodeO
 
   const out = Array.from({ length: R }, () => new Int32Array(o.newTokens));
   for (let t = 0; ; t++) {
-    if (o.onLogits) o.onLogits(t, step.logits.dataSync() as Float32Array);
-    const ids = step.next.dataSync();
+    if (o.onLogits) o.onLogits(t, (await step.logits.data()) as Float32Array);
+    const ids = await step.next.data();
     for (let r = 0; r < R; r++) out[r][t] = ids[r];
     if (t + 1 >= o.newTokens) break;
     const prev = step;

@@ -210,11 +210,12 @@ function applyRope(x: tf.Tensor4D, cos: tf.Tensor3D, sin: tf.Tensor3D): tf.Tenso
   return tf.add(tf.mul(x, cos), tf.mul(tf.concat([tf.neg(x2), x1], -1), sin));
 }
 
-/** One training step: autograd of the loss over all variables, then the optimiser's update. Returns the loss. */
-export function tfTrainStep(m: TfModel, opt: tf.Optimizer, b: TfBatch): number {
+/** One training step: autograd of the loss over all variables, then the optimiser's update. Resolves to the loss. */
+export async function tfTrainStep(m: TfModel, opt: tf.Optimizer, b: TfBatch): Promise<number> {
   const cost = opt.minimize(() => m.loss(b), true, [...m.vars.values()]);
   if (!cost) throw new Error('optimizer.minimize returned no cost');
-  const value = cost.dataSync()[0];
+  // On a GPU backend the read waits for the whole step: the update was queued before it.
+  const value = (await cost.data())[0];
   cost.dispose();
   return value;
 }
