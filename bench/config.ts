@@ -33,14 +33,17 @@ export const BENCH = {
   tolerance: 1e-3,
 } as const;
 
+const { B, T, P, G, Tp, newTokens } = BENCH;
+
 /**
- * The WebGPU section: the same model and shapes as above, fewer repetitions on SwiftShader (Vulkan on the
- * CPU, where one training step takes seconds). `matmulReps` matmuls are recorded per timed call.
+ * The WebGPU section: on a GPU, the shapes above with more repetitions; on SwiftShader (Vulkan on the CPU, where
+ * one full-size TF.js training step takes ~30 s on this 2-core machine) a quarter of the batch, a quarter of the
+ * decode rows and half the new tokens, with fewer repetitions. `matmulReps` matmuls are recorded per timed call.
  */
 export const WEBGPU_BENCH = {
-  swiftshader: { warmup: 1, runs: 3, matmulReps: 2 },
-  gpu: { warmup: 2, runs: 10, matmulReps: 50 },
-  /** A square-ish linear layer larger than the bench model's (the model's largest linear is added to it). */
+  swiftshader: { B: 8, T, P: 2, G: 4, Tp, newTokens: 16, warmup: 1, runs: 3, matmulReps: 2 },
+  gpu: { B, T, P, G, Tp, newTokens, warmup: 2, runs: 10, matmulReps: 50 },
+  /** A linear layer larger than the bench model's; the model's largest linear at N = B*T of BENCH is added to it. */
   matmul: { name: 'a 256 -> 256 linear', N: 512, C: 256, OC: 256 },
   /** Max |out - CPU out| / max(1, max |CPU out|) for the matmul check. */
   matmulTolerance: 1e-4,

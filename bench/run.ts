@@ -11,7 +11,7 @@ import { BENCH } from './config.ts';
 import { runCpuSection } from './cpu-section.ts';
 import { prepareVulkanEnv } from './gpu-env.ts';
 import { writeResults } from './report.ts';
-import { makeSetup } from './setup.ts';
+import { benchModel } from './setup.ts';
 import { runWebGpuSection } from './webgpu-section.ts';
 
 type Section = 'cpu' | 'webgpu';
@@ -35,16 +35,10 @@ async function main(): Promise<void> {
   const sections = parseArgs(process.argv.slice(2));
   // Before anything loads Dawn: the Vulkan loader reads VK_ICD_FILENAMES once.
   const vulkan = sections.includes('webgpu') ? prepareVulkanEnv() : null;
-  const { B, T, P, G, Tp, newTokens, warmup, runs } = BENCH;
-  const s = await makeSetup();
-
+  const m = benchModel();
   const device = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` };
   console.log(`device: ${device.cpu}, ${device.cores} cores, Node ${device.node} (${device.platform})`);
-  console.log(`model:  ${s.modelText}`);
-  console.log(
-    `shapes: train/forward B=${B} x T=${T} tokens; decode ${P} prompts x G=${G} = ${P * G} rows, prompt ${Tp}, ` +
-      `${newTokens} new tokens, greedy, KV cache in both; CPU: median of ${runs} runs after ${warmup} warm-up`,
-  );
+  console.log(`model:  ${m.modelText}`);
   console.log(`sections: ${sections.join(', ')}`);
 
   const results: Record<string, unknown> = {};
@@ -52,14 +46,14 @@ async function main(): Promise<void> {
     Object.assign(results, {
       date: new Date().toISOString(),
       device,
-      model: { description: s.modelText, config: s.loaded.config },
+      model: { description: m.modelText, config: m.loaded.config },
       bench: BENCH,
-      ...(await runCpuSection(s)),
+      ...(await runCpuSection(m)),
     });
   }
   let webgpuMissing = false;
   if (sections.includes('webgpu') && vulkan) {
-    const r = await runWebGpuSection(s, vulkan);
+    const r = await runWebGpuSection(m, vulkan);
     results.webgpu = { device, ...r.json };
     webgpuMissing = !r.available;
   }
