@@ -14,6 +14,7 @@ import { groupAdvantages, zeroStdGroups } from './grpo/advantages.ts';
 import type { GrpoLossOutput } from './grpo/loss.ts';
 import { policyLoss } from './grpo/gspo.ts';
 import { learningRate } from './schedule.ts';
+import { dynamicSamplingMetrics, sampleGroupsDynamically } from './dynamic-sampling.ts';
 import { HackingMonitor, type HackingEvent } from './hacking.ts';
 import { packBatch, type PackedBatch } from './batch.ts';
 import { environmentOf } from './envs/single-turn.ts';
@@ -49,6 +50,8 @@ export interface StepResult {
 
 export class Trainer<F extends TensorLike, I extends TensorLike> {
   private step_ = 0;
+  /** Next training row index: advances by promptsPerStep each step, more when dynamic sampling redraws. */
+  private rowCursor = 0;
   private numTokens = 0;
   private readonly codec: ChatCodec;
   /** Reward-hacking indicators over the metric history (metrics hacking/* and plain-language events). */
@@ -123,13 +126,28 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     const G = g.groupSize;
     const P = g.promptsPerStep;
     const stepSeed = hash32(cfg.seed ^ hash32(this.step_ + 1));
-    const rows = Array.from({ length: P }, (_, i) => this.task.trainRow(cfg.seed, this.step_ * P + i));
-    const rollouts = await sampleRollouts(this.model, this.codec, this.task, rows, G, cfg.sampling, stepSeed);
-    const scored = await this.rubric.scoreEach(rollouts.map((r) => ({ ...scoreContext(r), maxNewTokens: cfg.sampling.maxNewTokens })));
-    const rewards = scored.map((s) => s.total);
+    // Sample P groups (DAPO dynamic sampling may drop flat groups and draw more prompts to refill).
+    const allSampled: Rollout[] = [];
+    const sampleGroups = async (n: number, round: number) => {
+      const rows = Array.from({ length: n }, () => this.task.trainRow(cfg.seed, this.rowCursor++));
+      const seed = round === 0 ? stepSeed : hash32(stepSeed ^ hash32(0x9e3779b9 + round));
+      const rs = await sampleRollouts(this.model, this.codec, this.task, rows, G, cfg.sampling, seed);
+      allSampled.push(...rs);
+      const sc = await this.rubric.scoreEach(rs.map((r) => ({ ...scoreContext(r), maxNewTokens: cfg.sampling.maxNewTokens })));
+      return { items: rs.map((rollout, i) => ({ rollout, score: sc[i] })), rewards: sc.map((x) => x.total) };
+    };
+    const sampled = await sampleGroupsDynamically(G, { mode: g.dynamicSampling, targetGroups: P, maxExtraRounds: g.maxResampleRounds }, sampleGroups);
+    // Metrics and samples describe the first round: an unbiased sample of the policy.
+    const shown = sampled.firstRound.items.map((x) => x.rollout);
+    const shownScored = sampled.firstRound.items.map((x) => x.score);
+    const shownRewards = Array.from(sampled.firstRound.rewards);
+    const flat = zeroStdGroups(shownRewards, G);
+    // Training uses the kept groups.
+    const rollouts = sampled.items.map((x, i) => ({ ...x.rollout, group: Math.floor(i / G) }));
+    const rewards = sampled.rewards;
     const advantages = groupAdvantages(rewards, G, g.scaleRewards);
-    const flat = zeroStdGroups(rewards, G);
-    const include = rollouts.map((r) => !(g.maskTruncatedCompletions && r.truncated) && !(g.skipZeroStdGroups && flat[r.group]));
+    const keptFlat = sampled.zeroStd;
+    const include = rollouts.map((r) => !(g.maskTruncatedCompletions && r.truncated) && !(g.skipZeroStdGroups && keptFlat[r.group]));
 
     const batch = packBatch(
       rollouts.map((r, i) => ({ segments: r.segments, include: include[i] })),
@@ -153,7 +171,7 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
       warmupSteps: g.warmupSteps,
       minLrRatio: g.minLrRatio,
     });
-    for (let it = 0; it < g.numIterations; it++) {
+    for (let it = 0; it < (rollouts.length > 0 ? g.numIterations : 0); it++) {
       const out = await this.model.forwardLogprobs(batch.tokens, batch.targets, S, T, temperature);
       if (it === 0) {
         oldLogp = out.logp; // the policy that sampled: ratio is exactly 1 on the first pass
@@ -188,13 +206,13 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     }
     this.step_ += 1;
 
-    const lengths = rollouts.map((r) => r.generatedTokens);
-    const stepTokens = rollouts.reduce((a, r) => a + r.prompt.length + r.completion.length, 0);
+    const lengths = shown.map((r) => r.generatedTokens);
+    const stepTokens = allSampled.reduce((a, r) => a + r.prompt.length + r.completion.length, 0);
     this.numTokens += stepTokens;
     const stepTime = (performance.now() - t0) / 1000;
     const metrics: Metrics = {
-      reward: mean(rewards),
-      reward_std: groupStdMean(rewards, G),
+      reward: mean(shownRewards),
+      reward_std: groupStdMean(shownRewards, G),
       frac_reward_zero_std: flat.filter(Boolean).length / flat.length,
       loss: last.loss,
       entropy,
@@ -204,7 +222,7 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
       'completions/mean_length': mean(lengths),
       'completions/min_length': Math.min(...lengths),
       'completions/max_length': Math.max(...lengths),
-      'completions/clipped_ratio': rollouts.filter((r) => r.truncated).length / rollouts.length,
+      'completions/clipped_ratio': shown.filter((r) => r.truncated).length / shown.length,
       grad_norm: gradNorm,
       learning_rate: lr,
       num_tokens: this.numTokens,
@@ -212,17 +230,18 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
       tokens_per_s: stepTokens / stepTime,
     };
     if (this.reference) metrics.kl = last.kl;
-    if (isMultiTurnTask(this.task)) Object.assign(metrics, multiTurnMetrics(rollouts));
+    if (isMultiTurnTask(this.task)) Object.assign(metrics, multiTurnMetrics(shown));
+    if (g.dynamicSampling !== 'off') Object.assign(metrics, dynamicSamplingMetrics(sampled.stats));
     const deviceBytes = this.model.backend.bytesInUse;
     if (deviceBytes !== undefined) metrics['gpu/bytes_in_use'] = deviceBytes;
     for (const c of this.rubric.criteria) {
-      metrics[`rewards/${c.name}/mean`] = mean(scored.map((s) => s.scores[c.name]));
-      const errors = scored.reduce((a, s) => a + (s.errors[c.name] ?? 0), 0);
+      metrics[`rewards/${c.name}/mean`] = mean(shownScored.map((s) => s.scores[c.name]));
+      const errors = shownScored.reduce((a, s) => a + (s.errors[c.name] ?? 0), 0);
       if (errors > 0) metrics[`rewards/${c.name}/errors`] = errors;
     }
     const hacking = this.hacking.update(metrics, this.step_);
     Object.assign(metrics, hacking.metrics);
-    return { step: this.step_, metrics, events: hacking.events, samples: records(rollouts, scored, rewards, advantages, isMultiTurnTask(this.task)) };
+    return { step: this.step_, metrics, events: hacking.events, samples: records(shown, shownScored, shownRewards, groupAdvantages(shownRewards, G, g.scaleRewards), isMultiTurnTask(this.task)) };
   }
 }
 

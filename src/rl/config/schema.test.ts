@@ -92,7 +92,7 @@ describe('parseRunConfig errors: one message naming the field', () => {
 
   it('unknown keys are refused, naming them and the known keys', () => {
     expect(errorOf({ version: 1, grpo: { lr: 0.1 } })).toBe(
-      "grpo: unknown key 'lr' (known: groupSize, promptsPerStep, learningRate, beta, epsilonLow, epsilonHigh, lossType, scaleRewards, numIterations, maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEps, maskTruncatedCompletions, skipZeroStdGroups, importanceSampling, lrSchedule, warmupSteps, minLrRatio)",
+      "grpo: unknown key 'lr' (known: groupSize, promptsPerStep, learningRate, beta, epsilonLow, epsilonHigh, lossType, scaleRewards, numIterations, maxGradNorm, weightDecay, adamBeta1, adamBeta2, adamEps, maskTruncatedCompletions, skipZeroStdGroups, dynamicSampling, maxResampleRounds, importanceSampling, lrSchedule, warmupSteps, minLrRatio)",
     );
     expect(errorOf({ version: 1, stpes: 3 })).toBe(
       "run config: unknown key 'stpes' (known: version, name, model, task, rubric, grpo, sampling, eval, seed, steps)",

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { IMPORTANCE_SAMPLING_LEVELS } from '../grpo/gspo.ts';
 import { LR_SCHEDULES } from '../schedule.ts';
+import { DYNAMIC_SAMPLING_MODES } from '../dynamic-sampling.ts';
 import { CRITERION_KINDS, resolveCriterionParams } from '../rubric/criteria.ts';
 import { CRITERION_NAME_PATTERN } from '../rubric/types.ts';
 import { MAX_DATA_CHARS, TASK_NAMES, validateTaskParams } from '../tasks/index.ts';
@@ -99,6 +100,11 @@ const Grpo = z
       .boolean()
       .default(false)
       .describe('Leave groups whose rewards are all equal out of the loss (in the spirit of DAPO dynamic sampling).'),
+    dynamicSampling: z
+      .enum(DYNAMIC_SAMPLING_MODES)
+      .default('off')
+      .describe("DAPO dynamic sampling (arXiv:2503.14476): 'skip' drops groups whose rewards are all equal, 'resample' also draws more prompts to refill the batch."),
+    maxResampleRounds: int().min(0).max(32).default(3).describe("With dynamicSampling 'resample': extra sampling rounds allowed per step."),
     importanceSampling: z
       .enum(IMPORTANCE_SAMPLING_LEVELS)
       .default('token')
