@@ -10,7 +10,7 @@ import { checkFits, planMemory, type MemoryPlan } from '../engine/memory.ts';
 import { encodePrompt } from './rollout.ts';
 import type { RunConfig } from './config/schema.ts';
 import { evaluate, type EvalResult } from './evaluate.ts';
-import { groupAdvantages, zeroStdGroups } from './grpo/advantages.ts';
+import { besselStd, groupAdvantages, zeroStdGroups } from './grpo/advantages.ts';
 import type { GrpoLossOutput } from './grpo/loss.ts';
 import { policyLoss } from './grpo/gspo.ts';
 import { learningRate } from './schedule.ts';
@@ -287,11 +287,7 @@ function maskedMean(xs: Float32Array, mask: Float32Array): number {
 function groupStdMean(rewards: number[], G: number): number {
   const groups = rewards.length / G;
   let total = 0;
-  for (let gi = 0; gi < groups; gi++) {
-    const xs = rewards.slice(gi * G, gi * G + G);
-    const m = mean(xs);
-    total += Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(G - 1, 1));
-  }
+  for (let gi = 0; gi < groups; gi++) total += besselStd(rewards, gi * G, gi * G + G);
   return total / groups;
 }
 
