@@ -1,11 +1,21 @@
-// The page: run controls and status on the left, the reward chart on the right, the latest sample below.
+// The page layout. Header: title, run controls, Share. Left: the config panels (model, task, rubric,
+// hyperparameters). Right: run status, hacking warnings, then tabs: Charts, Rollouts, Compare, Learn.
+// Each region is its own module; this file only arranges them.
+import { useState } from 'react';
 import { useStore } from './store.ts';
+import { useHidden } from './classroom.ts';
 import { TrainControls } from './components/TrainControls.tsx';
 import { BackendPicker } from './components/BackendPicker.tsx';
 import { HackingWarnings } from './components/HackingWarnings.tsx';
 import { StepCounter } from './components/StepCounter.tsx';
-import { RewardChart } from './components/RewardChart.tsx';
-import { SampleView } from './components/SampleView.tsx';
+import { ConfigPanels } from './panels/ConfigPanels.tsx';
+import { ChartsPanel } from './charts/ChartsPanel.tsx';
+import { RolloutViewer } from './rollouts/RolloutViewer.tsx';
+import { ComparePanel } from './compare/ComparePanel.tsx';
+import { TeachingPanel } from './teaching/TeachingPanel.tsx';
+import { TryThis } from './teaching/TryThis.tsx';
+import { ShareButton } from './share/ShareButton.tsx';
+import { ShareLinkNotice } from './share/ShareLinkNotice.tsx';
 
 function formatMetric(value: number | undefined): string {
   return value === undefined ? '–' : value.toFixed(3);
@@ -15,20 +25,17 @@ function RunSummary() {
   const status = useStore((s) => s.status);
   const message = useStore((s) => s.message);
   const backend = useStore((s) => s.backend);
-  const modelId = useStore((s) => s.config.model.id);
   const lastTrain = useStore((s) => s.train.at(-1));
   const lastEval = useStore((s) => s.evals.at(-1));
 
   return (
-    <>
+    <div className="run-summary">
       <p className={`status status-${status}`} role="status" data-state={status}>
         <span className="status-dot" aria-hidden="true" />
         <span className="status-state">{status}</span>
         {message && <span className="status-message">{message}</span>}
       </p>
       <dl className="summary">
-        <dt>Model</dt>
-        <dd>{modelId}</dd>
         <dt>Backend</dt>
         <dd>{backend ?? '–'}</dd>
         <dt>Reward</dt>
@@ -36,44 +43,83 @@ function RunSummary() {
         <dt>Eval accuracy</dt>
         <dd>{formatMetric(lastEval?.metrics['eval/accuracy'])}</dd>
       </dl>
-    </>
+    </div>
   );
 }
 
-function ShareLinkError() {
-  const error = useStore((s) => s.shareError);
-  if (!error) return null;
+const TABS = [
+  { id: 'charts', label: 'Charts', render: () => <ChartsPanel /> },
+  { id: 'rollouts', label: 'Rollouts', render: () => <RolloutViewer /> },
+  { id: 'compare', label: 'Compare', render: () => <ComparePanel />, hideable: 'compare' as const },
+  { id: 'learn', label: 'Learn', render: () => <TeachingPanel /> },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+/** Tabs with the ARIA tabs pattern: arrow keys move between tabs, the panel is labelled by its tab. */
+function WorkspaceTabs() {
+  const [active, setActive] = useState<TabId>('charts');
+  const compareHidden = useHidden('compare');
+  const tabs = TABS.filter((t) => !('hideable' in t) || !compareHidden);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const i = tabs.findIndex((t) => t.id === active);
+    const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : null;
+    if (next === null) return;
+    const tab = tabs[(next + tabs.length) % tabs.length];
+    setActive(tab.id);
+    document.getElementById(`tab-${tab.id}`)?.focus();
+  };
+  const current = tabs.find((t) => t.id === active) ?? tabs[0];
   return (
-    <p className="share-error" role="alert">
-      This share link could not be opened: {error}. The default run is loaded instead.
-    </p>
+    <div className="workspace-tabs">
+      <div role="tablist" aria-label="Run views" className="tablist" onKeyDown={onKeyDown}>
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            role="tab"
+            type="button"
+            aria-selected={t.id === current.id}
+            aria-controls={`tabpanel-${t.id}`}
+            tabIndex={t.id === current.id ? 0 : -1}
+            onClick={() => setActive(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`tabpanel-${current.id}`} aria-labelledby={`tab-${current.id}`} className="tabpanel">
+        {current.render()}
+      </div>
+    </div>
   );
 }
 
 export function App() {
+  const backendHidden = useHidden('backend');
   return (
     <div className="app">
       <header className="app-header">
-        <h1>GRPO Playground</h1>
-        <p className="tagline">Reinforcement learning for a small language model, running in your browser.</p>
-      </header>
-      <ShareLinkError />
-      <main className="layout">
-        <section className="panel run-panel" aria-labelledby="run-heading">
-          <h2 id="run-heading">Run</h2>
+        <div className="brand">
+          <h1>GRPO Playground</h1>
+          <p className="tagline">Reinforcement learning for a small language model, running in your browser.</p>
+        </div>
+        <div className="header-actions">
           <TrainControls />
-          <BackendPicker />
           <StepCounter />
+          <ShareButton />
+        </div>
+      </header>
+      <ShareLinkNotice />
+      <main className="layout">
+        <aside className="config-column" aria-label="Run configuration">
+          <ConfigPanels />
+          {!backendHidden && <BackendPicker />}
+        </aside>
+        <section className="workspace" aria-label="Training run">
           <RunSummary />
-        </section>
-        <section className="panel chart-panel" aria-labelledby="chart-heading">
-          <h2 id="chart-heading">Reward</h2>
           <HackingWarnings />
-          <RewardChart />
-        </section>
-        <section className="panel sample-panel" aria-labelledby="sample-heading">
-          <h2 id="sample-heading">Latest sample</h2>
-          <SampleView />
+          <TryThis />
+          <WorkspaceTabs />
         </section>
       </main>
     </div>

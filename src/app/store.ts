@@ -2,8 +2,9 @@
 // series. It owns the trainer worker and turns its WorkerToUi messages into state. No tensors live here:
 // only numbers per step and the latest sample's text.
 import { create, type StateCreator } from 'zustand';
-import { defaultRunConfig, type RunConfig } from '../rl/config/schema.ts';
-import { decodeShareUrl, SHARE_PARAM } from '../rl/config/share.ts';
+import type { RunConfig } from '../rl/config/schema.ts';
+import { initialConfig, type CurveSummary } from './share/initial-config.ts';
+import { currentSecrets } from './secrets.ts';
 import type { BackendPreference, RunState, UiToWorker, WorkerToUi } from '../worker/protocol.ts';
 
 /** Longest metric series kept in state; longer runs are thinned to every other point. */
@@ -28,6 +29,10 @@ interface ConfigSlice {
   config: RunConfig;
   /** Why the run in the page's share link could not be opened (the default config is used instead). */
   shareError: string | null;
+  /** Curves that came with the share link (a reference run), if any. */
+  sharedCurves: CurveSummary | null;
+  /** Replace the run config (panels build a new config object; the next Train uses it). */
+  setConfig: (config: RunConfig) => void;
   backendPreference: BackendPreference;
   setBackendPreference: (preference: BackendPreference) => void;
 }
@@ -63,19 +68,9 @@ export function appendDownsampled(series: MetricPoint[], point: MetricPoint, max
   return [...kept, point];
 }
 
-/** The run config of the page's share link (#run=...), else the default; a bad link loses nothing. */
-function initialConfig(): { config: RunConfig; shareError: string | null } {
-  const hash = typeof location === 'undefined' ? '' : location.hash;
-  if (!hash.includes(`${SHARE_PARAM}=`)) return { config: defaultRunConfig(), shareError: null };
-  try {
-    return { config: decodeShareUrl(hash), shareError: null };
-  } catch (e) {
-    return { config: defaultRunConfig(), shareError: (e as Error).message };
-  }
-}
-
 const createConfigSlice: Slice<ConfigSlice> = (set) => ({
   ...initialConfig(),
+  setConfig: (config) => set({ config }),
   backendPreference: 'auto',
   setBackendPreference: (backendPreference) => set({ backendPreference }),
 });
@@ -106,7 +101,7 @@ const createRunSlice: Slice<RunSlice> = (set, get) => ({
       set({ status: 'error', error: message, message });
     };
     set({ status: 'loading', message: 'Starting…', error: null, backend: null, backendNote: null, ...emptyMetrics() });
-    send({ type: 'start', config: get().config, backend: get().backendPreference });
+    send({ type: 'start', config: get().config, backend: get().backendPreference, secrets: currentSecrets() });
   },
   // The worker acts between steps; say so until its next status arrives.
   pause: () => {
@@ -141,6 +136,8 @@ function reduce(state: PlaygroundState, message: WorkerToUi): Partial<Playground
       return { sample: { step: message.step, prompt: message.prompt, completion: message.completion, reward: message.reward } };
     case 'warning':
       return { warnings: [...state.warnings, { step: message.step, kind: message.kind, message: message.message }] };
+    case 'rollouts':
+      return {};
     case 'error':
       return { status: 'error', error: message.message, message: message.message };
   }

@@ -1,19 +1,88 @@
 // The typed messages between the UI thread and the trainer worker: one discriminated union per direction.
-// Both sides switch on `type`; nothing else crosses the boundary (no tensors: metrics are plain numbers).
+// Both sides switch on `type`; nothing else crosses the boundary (no tensors: metrics are plain numbers,
+// rollouts are plain text and numbers). Model output is untrusted text: the UI renders it as text only.
 import type { RunConfig } from '../rl/config/schema.ts';
 
 /** Which compute backend the user asked for: auto = a hardware WebGPU adapter if any, else the CPU. */
 export type BackendPreference = 'auto' | 'webgpu' | 'cpu';
 
+/** Values the run needs but that never go into a config or a share link. */
+export interface RunSecrets {
+  /** Bearer key for llm_judge criteria (sent only to the judge's endpoint). */
+  judgeApiKey?: string;
+}
+
 /** UI -> worker. */
 export type UiToWorker =
-  | { type: 'start'; config: RunConfig; backend: BackendPreference }
+  /**
+   * Load the model, evaluate at step 0, then train. With `startPaused` the run stops in `paused` right after
+   * the step-0 evaluation (the page's Step button on a fresh run).
+   */
+  | { type: 'start'; config: RunConfig; backend: BackendPreference; startPaused?: boolean; secrets?: RunSecrets }
   | { type: 'pause' }
   | { type: 'resume' }
+  /** While paused: exactly one GRPO update (with its metrics, rollouts and any due eval), then paused again. */
+  | { type: 'step' }
   | { type: 'stop' };
 
 /** The worker's run state, reported in every `status` message. */
 export type RunState = 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'error';
+
+/** One token of a completion as the viewer shows it. */
+export interface TokenView {
+  /** The token's text (may be '' or whitespace; special tokens by name, e.g. '<|im_end|>'). */
+  text: string;
+  /** log p(token) under the policy that sampled it (the first optimisation pass); null for context tokens. */
+  logprob: number | null;
+  /** True when the token is in the loss (sampled by the policy and not masked by truncation/flat-group rules). */
+  trained: boolean;
+  /** False for tokens the policy did not write (environment/tool replies, chat-template markup). */
+  generated: boolean;
+}
+
+/** One turn of a multi-turn rollout, in order. Environment turns are never trained on (masked). */
+export interface TurnView {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+  /** True for turns the loss ignores (every non-assistant turn). */
+  masked: boolean;
+}
+
+export interface CompletionView {
+  /** The text the rubric scored (the last assistant turn). */
+  text: string;
+  /** Every token after the prompt, in order (multi-turn: environment replies included, generated=false). */
+  tokens: TokenView[];
+  /** Rubric total (sum of weight * score). */
+  reward: number;
+  /** Group-relative advantage used in the loss for this completion. */
+  advantage: number;
+  /** Score per criterion name, in [0, 1] for most kinds, before weighting. */
+  scores: Record<string, number>;
+  truncated: boolean;
+  /** Multi-turn tasks only: the whole conversation after the prompt, and the assistant turns taken. */
+  turns?: TurnView[];
+  numTurns?: number;
+}
+
+/** One prompt of the step with its G completions. */
+export interface GroupView {
+  prompt: string;
+  /** The task's reference answer (shown to the user; never to the model). */
+  answer: string;
+  completions: CompletionView[];
+  /** Group reward mean and (Bessel) std: the numbers GRPO normalises by. */
+  rewardMean: number;
+  rewardStd: number;
+}
+
+/** Every group of one step (the first sampling round when dynamic sampling redraws). */
+export interface StepRollouts {
+  step: number;
+  groups: GroupView[];
+  /** Rubric criteria in config order with their weights (to label score columns). */
+  criteria: { name: string; kind: string; weight: number }[];
+}
 
 /** Worker -> UI. */
 export type WorkerToUi =
@@ -21,10 +90,12 @@ export type WorkerToUi =
   | { type: 'status'; state: RunState; message?: string; backend?: string; backendNote?: string }
   /** Train metrics of one step, named as in TRL (`reward`, `reward_std`, `kl`, `loss`, ...). */
   | { type: 'metrics'; step: number; metrics: Record<string, number> }
-  /** Evaluation metrics (`eval/reward`, `eval/accuracy`), at step 0 and at the end. */
+  /** Evaluation metrics (`eval/reward`, `eval/accuracy`): at step 0, every `eval.every` steps and at the end. */
   | { type: 'eval'; step: number; metrics: Record<string, number> }
   /** One completion of the step; model output is untrusted text. */
   | { type: 'sample'; step: number; prompt: string; completion: string; reward: number }
+  /** The step's rollouts (groups x G completions with tokens, scores, advantages). Sent after `metrics`. */
+  | { type: 'rollouts'; rollouts: StepRollouts }
   /** A reward-hacking indicator fired (plain-language message for the user). */
   | { type: 'warning'; step: number; kind: string; message: string }
   | { type: 'error'; message: string };
