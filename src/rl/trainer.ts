@@ -17,6 +17,7 @@ import { learningRate } from './schedule.ts';
 import { dynamicSamplingMetrics, sampleGroupsDynamically } from './dynamic-sampling.ts';
 import { HackingMonitor, type HackingEvent } from './hacking.ts';
 import { packBatch, type PackedBatch } from './batch.ts';
+import { completionTokens, type CompletionTokens, type TrainedRow } from './completion-tokens.ts';
 import { environmentOf } from './envs/single-turn.ts';
 import { isMultiTurnTask, type ChatMessage } from './envs/types.ts';
 import { multiTurnMetrics, sampleRollouts, scoreContext, type ChatCodec, type Rollout } from './rollout.ts';
@@ -38,6 +39,10 @@ export interface RolloutRecord {
   /** Multi-turn tasks: the whole conversation (untrusted model text) and the assistant turns taken. */
   messages?: ChatMessage[];
   turns?: number;
+  /** Multi-turn tasks: how many of `messages` are the prompt (the rest is the conversation after it). */
+  promptMessages?: number;
+  /** Every token after the prompt with its training data: sampled or context, trained, log-prob. */
+  tokens: CompletionTokens;
 }
 
 export interface StepResult {
@@ -241,7 +246,14 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     }
     const hacking = this.hacking.update(metrics, this.step_);
     Object.assign(metrics, hacking.metrics);
-    return { step: this.step_, metrics, events: hacking.events, samples: records(shown, shownScored, shownRewards, groupAdvantages(shownRewards, G, g.scaleRewards), isMultiTurnTask(this.task)) };
+    // Shown rollouts that were trained on sit at their index among the kept items (the batch rows).
+    const rowOf = new Map(sampled.items.map((x, i) => [x.rollout, i]));
+    const trainedRow = (r: Rollout): TrainedRow | null => {
+      const row = rowOf.get(r);
+      return row === undefined ? null : { batch, row, logp: oldLogp };
+    };
+    const shownAdvantages = groupAdvantages(shownRewards, G, g.scaleRewards);
+    return { step: this.step_, metrics, events: hacking.events, samples: records(shown, shownScored, shownRewards, shownAdvantages, this.task, trainedRow) };
   }
 }
 
@@ -250,8 +262,11 @@ function records(
   scored: { scores: Record<string, number> }[],
   rewards: number[],
   advantages: Float64Array,
-  multiTurn: boolean,
+  task: Task,
+  trainedRow: (r: Rollout) => TrainedRow | null,
 ): RolloutRecord[] {
+  const multiTurn = isMultiTurnTask(task);
+  const env = environmentOf(task);
   return rollouts.map((r, i) => ({
     group: r.group,
     prompt: r.row.prompt,
@@ -261,7 +276,8 @@ function records(
     advantage: advantages[i],
     scores: scored[i].scores,
     truncated: r.truncated,
-    ...(multiTurn ? { messages: r.messages, turns: r.turns } : {}),
+    tokens: completionTokens(r, trainedRow(r)),
+    ...(multiTurn ? { messages: r.messages, turns: r.turns, promptMessages: env.initialMessages(r.row).length } : {}),
   }));
 }
 
