@@ -39,15 +39,19 @@ configOptions(program.command('eval').description('score a model on the task hel
 
 program
   .command('pretrain')
-  .description('build a tiny model from scratch by supervised training on a task (the bundled models\' recipe)')
+  .description('build a tiny model from scratch by supervised training on presets\' tasks (the bundled models\' recipe)')
   .requiredOption('--out <dir>', 'where to write the Hugging Face-format model folder')
-  .option('--task <name>', 'task whose generator supplies the training rows', 'arithmetic')
+  .option('--preset <names>', 'comma-separated presets whose tasks (with their parameters) supply the training rows', 'arithmetic')
+  .option('--task <name>', 'a task with its default parameters instead of --preset')
   .option('--steps <n>', 'supervised steps', '150')
   .option('--seed <n>', 'seed for init and data order', '1')
   .option('--batch <n>', 'sequences per step', '32')
   .option('--lr <x>', 'AdamW learning rate', '3e-3')
   .option('--hidden <n>', 'hidden size', '64')
   .option('--layers <n>', 'decoder layers', '2')
+  .option('--catalog <file>', 'measure each preset\'s step-0 eval accuracy and record the model in this catalogue (public/models/index.json)')
+  .option('--name <text>', 'display name for the catalogue')
+  .option('--description <text>', 'one-line description for the catalogue')
   .addOption(new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
   .action((opts) => run(() => pretrainCommand(opts)));
 

@@ -1,16 +1,26 @@
 // `grpo-playground pretrain`: the recipe for the bundled tiny models. A random-init Llama-style model with
-// the character tokenizer is taught the chat format and the task by supervised fine-tuning on rows from
-// the task's own seeded generator (never its held-out rows), then written as a Hugging Face folder.
-// Deterministic for a seed: the same command rebuilds the same weights, bit for bit.
-import { modelFolderFiles, createTinyModel } from '../engine/io/model-folder.ts';
+// the character tokenizer is taught the chat format and one or more presets' tasks by supervised training
+// on rows from each task's own seeded generator (never its held-out rows), then written as a Hugging Face
+// folder. With --catalog it also measures each preset's step-0 eval accuracy (greedy, held-out rows) and
+// records the model in the catalogue (public/models/index.json). Deterministic for a seed: the same command
+// rebuilds the same weights, bit for bit.
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { modelFolderFiles, createTinyModel, type LoadedModel } from '../engine/io/model-folder.ts';
 import { writeModelFolder } from '../engine/io/node-source.ts';
 import { supervisedFineTune } from '../rl/sft.ts';
+import { ModelCatalog, parseModelCatalog, type CatalogEntry } from '../rl/model-catalog.ts';
+import { getPreset } from '../rl/presets.ts';
+import { Trainer } from '../rl/trainer.ts';
 import { createTask } from '../rl/tasks/index.ts';
+import type { Task } from '../rl/tasks/types.ts';
+import type { RunConfig } from '../rl/config/schema.ts';
 import { createBackend, type BackendChoice } from './backend.ts';
-import { parseCount } from './load-config.ts';
+import { CliError, parseCount } from './load-config.ts';
 
 export interface PretrainFlags {
-  task: string;
+  preset: string;
+  task?: string;
   steps: string;
   seed: string;
   out: string;
@@ -19,40 +29,113 @@ export interface PretrainFlags {
   hidden: string;
   layers: string;
   backend: BackendChoice;
+  catalog?: string;
+  name?: string;
+  description?: string;
 }
 
-export async function pretrainCommand(flags: PretrainFlags): Promise<void> {
+/** The supervised target for a row: the ideal reply in the presets' answer format. */
+function idealCompletion(answer: string): string {
+  return `<answer>${answer}</answer>`;
+}
+
+export async function pretrainCommand(flags: PretrainFlags, argv: string[] = process.argv.slice(2)): Promise<void> {
   const steps = parseCount('--steps', flags.steps, 1);
   const seed = parseCount('--seed', flags.seed, 0);
   const batchSize = parseCount('--batch', flags.batch, 1);
   const hidden = parseCount('--hidden', flags.hidden, 8);
   const layers = parseCount('--layers', flags.layers, 1);
   const lr = Number(flags.lr);
-  const task = createTask(flags.task, {});
+  if (!(lr > 0 && lr < 1)) throw new CliError(`--lr must be a number in (0, 1), got "${flags.lr}"`);
+  if (hidden % 4 !== 0) throw new CliError(`--hidden must be a multiple of 4 (4 attention heads), got ${hidden}`);
+
+  // Each preset contributes its task with the preset's own parameters, so the model learns exactly the
+  // distribution the preset trains on. --task NAME (older form) means that task with default parameters.
+  const presetNames = flags.task ? [] : flags.preset.split(',').map((s) => s.trim()).filter(Boolean);
+  const presets: RunConfig[] = presetNames.map((name) => {
+    try {
+      return getPreset(name);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  });
+  const tasks: Task[] = flags.task ? [createTask(flags.task, {})] : presets.map((p) => createTask(p.task.name, p.task.params));
+  if (tasks.length === 0) throw new CliError('give --preset NAME[,NAME...]');
+
   const base = createTinyModel({
     seed,
     config: { hidden_size: hidden, intermediate_size: hidden * 2, num_hidden_layers: layers, num_attention_heads: 4, num_key_value_heads: 2 },
   });
   const backend = await createBackend(flags.backend);
   const t0 = performance.now();
-  process.stderr.write(`pretrain ${base.layout.count.toLocaleString('en-US')} params on ${task.name} for ${steps} steps (batch ${batchSize}, lr ${lr})\n`);
+  const what = flags.task ? `task ${flags.task}` : `preset${presets.length > 1 ? 's' : ''} ${presetNames.join(', ')}`;
+  process.stderr.write(`pretrain ${base.layout.count.toLocaleString('en-US')} params on ${what} for ${steps} steps (batch ${batchSize}, lr ${lr}) on ${backend.deviceName}\n`);
+  // Example i comes from task i mod K: every batch mixes the tasks evenly.
   const params = await supervisedFineTune(
     base,
     backend,
-    task,
+    tasks[0],
     (i) => {
-      const row = task.trainRow(seed, i);
-      return { row, completion: `<answer>${row.answer}</answer>` };
+      const task = tasks[i % tasks.length];
+      const row = task.trainRow(seed, Math.floor(i / tasks.length));
+      return { task, row, completion: idealCompletion(row.answer) };
     },
     {
       steps,
       batchSize,
       learningRate: lr,
       onStep: (s, loss) => {
-        if ((s + 1) % 10 === 0 || s === steps - 1) process.stderr.write(`step ${s + 1}/${steps} loss ${loss.toFixed(4)}\n`);
+        if ((s + 1) % 50 === 0 || s === steps - 1) {
+          process.stderr.write(`step ${s + 1}/${steps} loss ${loss.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+        }
       },
     },
   );
-  await writeModelFolder(flags.out, modelFolderFiles({ ...base, params }, params));
-  process.stderr.write(`wrote ${flags.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  const trained: LoadedModel = { ...base, params };
+  await writeModelFolder(flags.out, modelFolderFiles(trained, params));
+  const seconds = (performance.now() - t0) / 1000;
+  process.stderr.write(`wrote ${flags.out} in ${seconds.toFixed(1)} s\n`);
+
+  if (flags.catalog) {
+    const baselines: CatalogEntry['baselines'] = {};
+    for (const [i, preset] of presets.entries()) {
+      const trainer = await Trainer.create(preset, trained, backend);
+      const accuracy = (await trainer.evaluate()).metrics['eval/accuracy'];
+      baselines[presetNames[i]] = { evalAccuracy: round(accuracy) };
+      process.stderr.write(`preset ${presetNames[i]}: step-0 eval accuracy ${accuracy.toFixed(3)}\n`);
+    }
+    const id = flags.out.replace(/\/+$/, '').split('/').at(-1)!;
+    const entry: CatalogEntry = {
+      id,
+      name: flags.name ?? id,
+      description: flags.description ?? `A ${layers}-layer character model pretrained on ${what}.`,
+      params: base.layout.count,
+      bytes: (await stat(join(flags.out, 'model.safetensors'))).size,
+      tasks: [...new Set(tasks.map((t) => t.name))],
+      presets: presetNames,
+      baselines,
+      recipe: `npx grpo-playground pretrain ${argv.filter((a) => a !== 'pretrain').join(' ')}`,
+    };
+    await updateCatalog(flags.catalog, entry);
+    process.stderr.write(`recorded ${id} in ${flags.catalog}\n`);
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Insert or replace one entry, keeping the others in order. */
+async function updateCatalog(path: string, entry: CatalogEntry): Promise<void> {
+  let catalog: ModelCatalog = { version: 1, models: [] };
+  try {
+    catalog = parseModelCatalog(await readFile(path, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`--catalog ${path}: ${(e as Error).message}`);
+  }
+  const at = catalog.models.findIndex((m) => m.id === entry.id);
+  if (at >= 0) catalog.models[at] = entry;
+  else catalog.models.push(entry);
+  ModelCatalog.parse(catalog);
+  await writeFile(path, JSON.stringify(catalog, null, 2) + '\n');
 }

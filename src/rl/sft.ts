@@ -10,6 +10,8 @@ import { encodePrompt, type ChatCodec } from './rollout.ts';
 import type { Task, TaskRow } from './tasks/types.ts';
 
 export interface SftExample {
+  /** The task whose prompt format the row uses (multi-task pretraining); defaults to the call's task. */
+  task?: Task;
   row: TaskRow;
   completion: string; // the assistant reply to imitate (the end-of-turn token is appended)
 }
@@ -40,7 +42,7 @@ export async function supervisedFineTune<F extends TensorLike, I extends TensorL
     const seqs = Array.from({ length: o.batchSize }, (_, b) => {
       const ex = examples(step * o.batchSize + b);
       const completion = [...loaded.tokenizer.encode(ex.completion), eos];
-      return promptCompletion(encodePrompt(codec, task, ex.row).ids, Int32Array.from(completion), true);
+      return promptCompletion(encodePrompt(codec, ex.task ?? task, ex.row).ids, Int32Array.from(completion), true);
     });
     const batch = packBatch(seqs, loaded.tokenizer.padTokenId);
     const { logp } = await model.forwardLogprobs(batch.tokens, batch.targets, batch.S, batch.T, 1);
