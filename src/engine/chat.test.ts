@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHATML_TEMPLATE, ChatTemplateError, renderChat } from './chat.ts';
+import { CHATML_NO_SYSTEM_TEMPLATE, CHATML_TEMPLATE, ChatTemplateError, renderChat } from './chat.ts';
 
 const messages = [
   { role: 'system', content: 'Answer in <answer> tags.' },
@@ -7,6 +7,16 @@ const messages = [
 ];
 
 describe('renderChat', () => {
+  it('the tiny models\' template drops system messages and is prefix-stable', () => {
+    const convo = [...messages, { role: 'assistant', content: '<answer>4</answer>' }, { role: 'user', content: 'higher' }];
+    const full = renderChat(CHATML_NO_SYSTEM_TEMPLATE, convo, { addGenerationPrompt: false });
+    expect(full).toBe(renderChat(CHATML_TEMPLATE, convo.slice(1), { addGenerationPrompt: false }));
+    for (let n = 1; n < convo.length; n++) {
+      expect(full.startsWith(renderChat(CHATML_NO_SYSTEM_TEMPLATE, convo.slice(0, n), { addGenerationPrompt: false }))).toBe(true);
+    }
+    expect(renderChat(CHATML_NO_SYSTEM_TEMPLATE, messages, { addGenerationPrompt: true })).toMatch(/^<\|im_start\|>user\n.*<\|im_start\|>assistant\n$/s);
+  });
+
   it('renders ChatML with a generation prompt', () => {
     expect(renderChat(CHATML_TEMPLATE, messages, { addGenerationPrompt: true })).toBe(
       '<|im_start|>system\nAnswer in <answer> tags.<|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n',

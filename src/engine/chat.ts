@@ -26,6 +26,15 @@ export const CHATML_TEMPLATE =
   '{% for message in messages %}<|im_start|>{{ message.role }}\n{{ message.content }}<|im_end|>\n{% endfor %}' +
   '{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}';
 
+/**
+ * ChatML without system messages, for the bundled tiny character models: they learn the answer format from
+ * their pretraining, not from instructions, and a system prompt would triple every sequence (char tokens).
+ * Still a prefix-stable template (each message renders the same whatever follows).
+ */
+export const CHATML_NO_SYSTEM_TEMPLATE =
+  "{% for message in messages %}{% if message.role != 'system' %}<|im_start|>{{ message.role }}\n{{ message.content }}<|im_end|>\n{% endif %}{% endfor %}" +
+  '{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}';
+
 const MAX_CACHED = 16;
 const cache = new Map<string, Template>();
 

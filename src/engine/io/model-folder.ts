@@ -194,6 +194,8 @@ export interface TinyModelOptions {
   config?: Partial<ModelConfig>;
   seed: number;
   extraTokens?: string[];
+  /** A chat template other than plain ChatML (e.g. CHATML_NO_SYSTEM_TEMPLATE). */
+  chatTemplate?: string;
 }
 
 /**
@@ -245,6 +247,6 @@ export function createTinyModel(opts: TinyModelOptions): LoadedModel {
     tokenizer,
     tokenizerJson,
     tokenizerConfig,
-    chatTemplate: tokenizerConfig.chat_template as string,
+    chatTemplate: opts.chatTemplate ?? (tokenizerConfig.chat_template as string),
   };
 }
