@@ -1,4 +1,4 @@
-// The walking skeleton end to end: load the page, press Train, watch steps, the reward chart and a sample
+// The walking skeleton end to end: load the page, press Train, watch steps, the reward chart and the rollout viewer
 // appear, with no console or page errors. Trains the bundled tiny model on the CPU backend in the worker.
 import { expect, test } from '@playwright/test';
 
@@ -29,7 +29,8 @@ test('Train runs GRPO steps and draws the reward curve', async ({ page }) => {
   const chart = page.getByTestId('reward-chart');
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
   await expect(chart.locator('path.recharts-line-curve').first()).toBeVisible();
-  await expect(page.getByTestId('sample-view')).toBeVisible();
+  await page.getByRole('tab', { name: 'Rollouts' }).click();
+  await expect(page.getByTestId('completion-card').first()).toBeVisible();
 
   await page.screenshot({ path: 'test-results/train.png', fullPage: true });
 

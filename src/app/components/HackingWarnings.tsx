@@ -1,16 +1,47 @@
-// Reward-hacking warnings from the trainer, shown above the reward chart where the user is looking.
+// Reward-hacking warnings from the trainer, at the top of the workspace where the user is looking: each
+// with its step and a Dismiss button. The list is an alert region, so a warning that arrives is announced.
+import { useState } from 'react';
 import { useStore } from '../store.ts';
+import './hacking-warnings.css';
+
+const KIND_TITLES: Record<string, string> = {
+  reward_vs_correctness: 'Reward rising without correctness',
+  length_inflation: 'Completions growing longer',
+  format_without_accuracy: 'Format learned, answers not',
+};
 
 export function HackingWarnings() {
+  const runId = useStore((s) => s.currentRunId);
   const warnings = useStore((s) => s.warnings);
-  if (warnings.length === 0) return null;
+  const [dismissed, setDismissed] = useState<string[]>([]);
+  const keyOf = (w: { kind: string; step: number }) => `${runId}:${w.kind}:${w.step}`;
+  const shown = warnings.filter((w) => !dismissed.includes(keyOf(w)));
+  if (shown.length === 0) return null;
   return (
-    <ul className="warnings" role="alert" aria-label="Reward-hacking warnings">
-      {warnings.map((w) => (
-        <li key={`${w.kind}-${w.step}`}>
-          <strong>Step {w.step}:</strong> {w.message}
-        </li>
-      ))}
-    </ul>
+    <div className="hacking-warnings" role="alert" aria-label="Reward-hacking warnings">
+      <ul>
+        {shown.map((w) => (
+          <li key={keyOf(w)} data-testid="hacking-warning">
+            <span className="warning-icon" aria-hidden="true">
+              ⚠
+            </span>
+            <span className="warning-text">
+              <strong>
+                Step {w.step} · {KIND_TITLES[w.kind] ?? 'Possible reward hacking'}:
+              </strong>{' '}
+              {w.message}
+            </span>
+            <button type="button" className="warning-dismiss" onClick={() => setDismissed([...dismissed, keyOf(w)])} aria-label={`Dismiss the warning from step ${w.step}`}>
+              Dismiss
+            </button>
+          </li>
+        ))}
+      </ul>
+      {shown.length > 1 && (
+        <button type="button" className="warning-dismiss" onClick={() => setDismissed([...dismissed, ...shown.map(keyOf)])}>
+          Dismiss all
+        </button>
+      )}
+    </div>
   );
 }

@@ -1,11 +1,13 @@
-// "Step N / M": the latest completed train step out of the run's configured steps.
+// "Step N / M": the current run's latest completed train step out of its configured steps (before any
+// run, and after Reset, out of the steps in the panels' config).
 import { useStore } from '../store.ts';
+import { currentRun } from '../store/reduce.ts';
 
 export function StepCounter() {
   const step = useStore((s) => s.step);
-  const total = useStore((s) => s.config.steps);
+  const total = useStore((s) => currentRun(s)?.config.steps ?? s.config.steps);
   return (
-    <p className="step-counter" data-testid="step-counter" aria-live="polite">
+    <p className="step-counter" data-testid="step-counter" aria-live="polite" aria-atomic="true">
       Step {step} / {total}
     </p>
   );

@@ -1,31 +1,44 @@
-// Train / Pause / Resume / Stop. Which buttons are enabled follows the run status in the store.
+// Run controls: Train, Pause, Resume, Step (exactly one GRPO update), Stop, Reset. Which are enabled
+// follows the run status (control-rules.ts); each button has a plain label and a title saying what it does.
 import { useStore } from '../store.ts';
+import { enabledControls } from './control-rules.ts';
+import './run-controls.css';
 
 export function TrainControls() {
   const status = useStore((s) => s.status);
-  const start = useStore((s) => s.start);
-  const pause = useStore((s) => s.pause);
-  const resume = useStore((s) => s.resume);
-  const stop = useStore((s) => s.stop);
-
-  const running = status === 'loading' || status === 'ready' || status === 'training' || status === 'paused';
+  const hasRun = useStore((s) => s.currentRunId !== null);
+  const { start, pause, resume, stepOnce, stop, reset } = useStore.getState();
+  const enabled = enabledControls(status, hasRun);
 
   return (
-    <div className="controls" role="toolbar" aria-label="Training controls">
-      <button type="button" className="primary" onClick={start} disabled={running} title="Start a new training run">
+    <div className="run-controls" role="toolbar" aria-label="Training controls">
+      <button type="button" className="primary" onClick={start} disabled={!enabled.train} title="Start a new training run with the current settings">
         <span aria-hidden="true">▶</span> Train
       </button>
-      {status === 'paused' ? (
-        <button type="button" onClick={resume} title="Continue training">
-          <span aria-hidden="true">▶</span> Resume
-        </button>
-      ) : (
-        <button type="button" onClick={pause} disabled={status !== 'training'} title="Pause after the current step">
-          <span aria-hidden="true">❚❚</span> Pause
-        </button>
-      )}
-      <button type="button" onClick={stop} disabled={!running} title="Stop after the current step">
+      <button type="button" onClick={pause} disabled={!enabled.pause} title="Pause after the current step">
+        <span aria-hidden="true">❚❚</span> Pause
+      </button>
+      <button type="button" onClick={resume} disabled={!enabled.resume} title="Continue training">
+        <span aria-hidden="true">▶</span> Resume
+      </button>
+      <button
+        type="button"
+        onClick={stepOnce}
+        disabled={!enabled.step}
+        title={status === 'paused' ? 'Take exactly one GRPO update, then pause again' : 'Start a run and take exactly one GRPO update, then pause'}
+      >
+        <span aria-hidden="true">⇥</span> Step
+      </button>
+      <button type="button" onClick={stop} disabled={!enabled.stop} title="Stop the run after the current step (it stays in Compare)">
         <span aria-hidden="true">■</span> Stop
+      </button>
+      <button
+        type="button"
+        onClick={reset}
+        disabled={!enabled.reset}
+        title="Discard this run's progress and return to step 0; the next Train starts from the same seed and initial weights (settings are kept)"
+      >
+        <span aria-hidden="true">↺</span> Reset
       </button>
     </div>
   );

@@ -1,16 +1,14 @@
 // What the page starts with: the run config of its share link (#run=...), else the default. A bad link
-// loses nothing: the default config is used and `shareError` says why in one sentence.
-// (Owned by the share work: consent for custom code and curve summaries are decided here.)
+// loses nothing: the default config is used and `shareError` says why in one sentence. A link whose config
+// runs code (custom_code, regex, llm_judge criteria) is NOT applied here: the page starts on the default
+// config and the consent prompt (consent-store.ts, ShareLinkNotice.tsx) applies it once the user accepts.
+// Curves that came with the link are returned whether or not the config awaits consent (they are data).
 import { defaultRunConfig, type RunConfig } from '../../rl/config/schema.ts';
-import { decodeShareUrl, SHARE_PARAM } from '../../rl/config/share.ts';
+import type { CurveSummary } from './curves.ts';
+import { openShareLink } from './share-link.ts';
+import { untrustedCriteria } from './untrusted.ts';
 
-/** A downsampled copy of a shared run's curves, shown as a reference run the recipient can replay against. */
-export interface CurveSummary {
-  name?: string;
-  /** Train metrics per kept step (a few keys: reward, eval/accuracy, ...). */
-  train: { step: number; metrics: Record<string, number> }[];
-  evals: { step: number; metrics: Record<string, number> }[];
-}
+export type { CurveSummary } from './curves.ts';
 
 export interface InitialConfig {
   config: RunConfig;
@@ -20,10 +18,8 @@ export interface InitialConfig {
 }
 
 export function initialConfig(hash: string = typeof location === 'undefined' ? '' : location.hash): InitialConfig {
-  if (!hash.includes(`${SHARE_PARAM}=`)) return { config: defaultRunConfig(), shareError: null, sharedCurves: null };
-  try {
-    return { config: decodeShareUrl(hash), shareError: null, sharedCurves: null };
-  } catch (e) {
-    return { config: defaultRunConfig(), shareError: (e as Error).message, sharedCurves: null };
-  }
+  const link = openShareLink(hash);
+  if (!link.config) return { config: defaultRunConfig(), shareError: link.configError, sharedCurves: null };
+  const needsConsent = untrustedCriteria(link.config).length > 0;
+  return { config: needsConsent ? defaultRunConfig() : link.config, shareError: null, sharedCurves: link.curves };
 }

@@ -1,0 +1,106 @@
+// Which charts the Charts tab draws, as data: one small multiple per metric (or a few related metrics), in
+// reading order. A chart whose metrics no shown run has is not drawn. Per-criterion reward charts are found
+// from the `rewards/<name>/mean` keys the runs logged.
+import type { RunRecord } from '../store/runs.ts';
+
+export interface LineSpec {
+  /** Metric name, as logged by the trainer. */
+  key: string;
+  /** Train metrics are smoothed; eval metrics (a few points) are drawn as dots and lines, never smoothed. */
+  source: 'train' | 'eval';
+  /** Legend / tooltip label. */
+  label: string;
+  /** A second or third metric on the same chart is told apart by its dash pattern. */
+  dash?: string;
+}
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** One sentence for the chart's caption (what a rise or fall means). */
+  hint: string;
+  lines: LineSpec[];
+}
+
+const train = (key: string, label = key, dash?: string): LineSpec => ({ key, source: 'train', label, dash });
+const evalLine = (key: string, label: string, dash?: string): LineSpec => ({ key, source: 'eval', label, dash });
+
+export const REWARD_CHART_ID = 'reward';
+
+const BEFORE_CRITERIA: ChartSpec[] = [
+  { id: REWARD_CHART_ID, title: 'Reward', hint: 'Mean total reward of the step’s completions (weighted sum of the criteria).', lines: [train('reward')] },
+];
+
+const AFTER_CRITERIA: ChartSpec[] = [
+  {
+    id: 'eval',
+    title: 'Eval accuracy',
+    hint: 'Greedy answers on the held-out set: accuracy (correctness criterion) and total reward.',
+    lines: [evalLine('eval/accuracy', 'accuracy'), evalLine('eval/reward', 'reward', '5 3')],
+  },
+  { id: 'kl', title: 'KL to reference', hint: 'How far the policy moved from the frozen reference model (k3 estimator).', lines: [train('kl')] },
+  { id: 'entropy', title: 'Entropy', hint: 'Mean per-token entropy: falling fast means the policy is collapsing.', lines: [train('entropy')] },
+  {
+    id: 'clip',
+    title: 'Clip ratio',
+    hint: 'Fraction of tokens whose update the PPO clip held back (low / high side).',
+    lines: [train('clip_ratio/region_mean', 'region'), train('clip_ratio/low_mean', 'low', '5 3'), train('clip_ratio/high_mean', 'high', '2 2')],
+  },
+  { id: 'length', title: 'Completion length', hint: 'Mean completion length in tokens: watch for length inflation.', lines: [train('completions/mean_length', 'mean length')] },
+  {
+    id: 'zero-std',
+    title: 'Zero-std groups',
+    hint: 'Fraction of groups whose G rewards were all equal: they carry no learning signal.',
+    lines: [train('frac_reward_zero_std', 'fraction')],
+  },
+  { id: 'tokens-per-s', title: 'Tokens / s', hint: 'Throughput of the step (sampling and update).', lines: [train('tokens_per_s', 'tokens/s')] },
+  { id: 'loss', title: 'Loss', hint: 'The clipped surrogate loss (its value is not a progress measure in GRPO).', lines: [train('loss')] },
+  { id: 'grad-norm', title: 'Gradient norm', hint: 'L2 norm of the gradient before clipping.', lines: [train('grad_norm', 'grad norm')] },
+  { id: 'lr', title: 'Learning rate', hint: 'The schedule’s learning rate at each step.', lines: [train('learning_rate', 'learning rate')] },
+];
+
+const CRITERION_KEY = /^rewards\/(.+)\/mean$/;
+
+/** Criterion names with a `rewards/<name>/mean` series in any run, in order of first appearance. */
+export function criterionNames(runs: readonly RunRecord[]): string[] {
+  const names: string[] = [];
+  for (const run of runs) {
+    for (const p of run.train) {
+      for (const key of Object.keys(p.metrics)) {
+        const name = CRITERION_KEY.exec(key)?.[1];
+        if (name !== undefined && !names.includes(name)) names.push(name);
+      }
+    }
+  }
+  return names;
+}
+
+// One spec object per criterion name for the page's lifetime, so memoised charts see the same spec.
+const criterionCharts = new Map<string, ChartSpec>();
+
+function criterionChart(name: string): ChartSpec {
+  let spec = criterionCharts.get(name);
+  if (!spec) {
+    spec = {
+      id: `criterion-${name}`,
+      title: `Criterion: ${name}`,
+      hint: `Mean raw score of ${name} (before its weight).`,
+      lines: [train(`rewards/${name}/mean`, name)],
+    };
+    criterionCharts.set(name, spec);
+  }
+  return spec;
+}
+
+/** True when some run has a point for one of the chart's metrics. */
+export function chartHasData(spec: ChartSpec, runs: readonly RunRecord[]): boolean {
+  return spec.lines.some((line) =>
+    runs.some((run) => (line.source === 'train' ? run.train : run.evals).some((p) => Number.isFinite(p.metrics[line.key]))),
+  );
+}
+
+/** The charts to draw for these runs: the reward chart always (it carries the empty state), others with data. */
+export function chartSpecsFor(runs: readonly RunRecord[]): ChartSpec[] {
+  const all = [...BEFORE_CRITERIA, ...criterionNames(runs).map(criterionChart), ...AFTER_CRITERIA];
+  return all.filter((spec) => spec.id === REWARD_CHART_ID || chartHasData(spec, runs));
+}

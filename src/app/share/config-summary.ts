@@ -1,0 +1,16 @@
+// "What's in this link": the settings that differ from the defaults, one short line each (path = value).
+import { configDiff, defaultRunConfig, type RunConfig } from '../../rl/config/schema.ts';
+
+const MAX_VALUE_CHARS = 60;
+
+function shortValue(v: unknown): string {
+  const text = v === undefined ? '(removed)' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+/** e.g. ["grpo.learningRate = 0.005", "rubric.criteria[1].weight = 0"]; empty for the default config. */
+export function nonDefaultSettings(config: RunConfig): string[] {
+  return configDiff(defaultRunConfig(), config)
+    .filter((d) => d.path !== 'version')
+    .map((d) => `${d.path} = ${shortValue(d.b)}`);
+}

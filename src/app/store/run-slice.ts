@@ -1,0 +1,88 @@
+// The run slice: owns the trainer worker (outside React state: it is not data to render) and applies the
+// pure reductions of reduce.ts to the store. One fresh worker per run; messages from a worker that has been
+// replaced or terminated are ignored.
+import type { StateCreator } from 'zustand';
+import type { PlaygroundState } from '../store.ts';
+import { currentSecrets } from '../secrets.ts';
+import type { UiToWorker, WorkerToUi } from '../../worker/protocol.ts';
+import {
+  initialRunView,
+  reduceWorkerMessage,
+  renameRun,
+  resetRun,
+  startRun,
+  stepOnce,
+  type Reduction,
+  type RunViewState,
+} from './reduce.ts';
+
+export interface RunSlice extends RunViewState {
+  /** Train: a new run with the current config. */
+  start: () => void;
+  pause: () => void;
+  resume: () => void;
+  /** Exactly one GRPO update (starting a paused run first when none is going). */
+  stepOnce: () => void;
+  stop: () => void;
+  /** Terminate the worker and return to step 0; the next Train starts from the same seed and init. */
+  reset: () => void;
+  renameRun: (id: string, name: string) => void;
+}
+
+let worker: Worker | null = null;
+
+function send(message: UiToWorker): void {
+  worker?.postMessage(message);
+}
+
+export const createRunSlice: StateCreator<PlaygroundState, [], [], RunSlice> = (set, get) => {
+  const apply = ({ patch, send: commands }: Reduction) => {
+    set(patch);
+    commands.forEach(send);
+  };
+
+  const spawnWorker = () => {
+    // A fresh worker per run: nothing from a previous (possibly failed) run survives.
+    worker?.terminate();
+    const own = new Worker(new URL('../../worker/trainer.worker.ts', import.meta.url), { type: 'module' });
+    worker = own;
+    own.onmessage = (event: MessageEvent<WorkerToUi>) => {
+      if (worker === own) apply(reduceWorkerMessage(get(), event.data));
+    };
+    own.onerror = (event) => {
+      if (worker !== own) return;
+      apply(reduceWorkerMessage(get(), { type: 'error', message: event.message || 'The trainer worker failed to start.' }));
+    };
+  };
+
+  const startOptions = () => ({ backend: get().backendPreference, secrets: currentSecrets() });
+
+  return {
+    ...initialRunView(),
+    start: () => {
+      spawnWorker();
+      apply(startRun(get(), get().config, startOptions()));
+    },
+    // The worker acts between steps; say so until its next status arrives.
+    pause: () => {
+      send({ type: 'pause' });
+      set({ message: 'Pausing after the current step…' });
+    },
+    resume: () => send({ type: 'resume' }),
+    stepOnce: () => {
+      const reduction = stepOnce(get(), get().config, startOptions());
+      if (reduction.send[0]?.type === 'start') spawnWorker();
+      apply(reduction);
+    },
+    stop: () => {
+      send({ type: 'stop' });
+      set({ message: 'Stopping after the current step…' });
+    },
+    reset: () => {
+      worker?.terminate();
+      worker = null;
+      set(resetRun(get()));
+    },
+    renameRun: (id, name) => set(renameRun(get(), id, name)),
+  };
+};

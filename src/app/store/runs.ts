@@ -1,0 +1,142 @@
+// The session's run history, as pure data and pure functions. A run is one press of Train (or of Step on a
+// fresh page): the exact config it used, its metric series, warnings and the rollouts of recent steps. The
+// store keeps a list of them; the current run is the last one unless Reset detached it.
+import type { RunConfig } from '../../rl/config/schema.ts';
+import type { RunState, StepRollouts } from '../../worker/protocol.ts';
+import type { CurveSummary } from '../share/initial-config.ts';
+
+/** Longest metric series kept in state; longer runs are thinned to every other point. */
+export const MAX_POINTS = 500;
+
+/** Metrics of one step, keyed by TRL-style names (`reward`, `eval/accuracy`, ...). */
+export interface MetricPoint {
+  step: number;
+  metrics: Record<string, number>;
+}
+
+export interface RunWarning {
+  step: number;
+  kind: string;
+  message: string;
+}
+
+/** What became of a run: the worker's last state, or 'reset' once the user discarded it. */
+export type RunOutcome = RunState | 'reset';
+
+export interface RunRecord {
+  /** 'run-1', 'run-2', ...; 'shared' for the reference run of a share link. */
+  id: string;
+  name: string;
+  color: string;
+  /** A share link's curves: no worker, no rollouts, drawn dashed. */
+  reference: boolean;
+  /** The exact config the run was started with (a copy: later panel edits do not change it). */
+  config: RunConfig;
+  state: RunOutcome;
+  /** Latest completed train step (0 before the first). */
+  step: number;
+  train: MetricPoint[];
+  evals: MetricPoint[];
+  warnings: RunWarning[];
+  /** Kept steps' rollouts, oldest first (see keepRollouts for which steps survive). */
+  rollouts: StepRollouts[];
+}
+
+/**
+ * Run colours, in order of creation (then again from the start). Distinct at a glance on white and for the
+ * common colour-vision deficiencies (Okabe-Ito-like hues, darkened for contrast).
+ */
+export const RUN_PALETTE = ['#4f46e5', '#d97706', '#059669', '#db2777', '#0284c7', '#7c3aed', '#65a30d', '#b91c1c'] as const;
+/** The shared reference run is grey (and dashed), so it never looks like one of the user's runs. */
+export const REFERENCE_COLOR = '#6b7280';
+
+export const SHARED_RUN_ID = 'shared';
+
+/** A new run numbered `n` (1-based), named after its task ("Run 2 · arithmetic"). */
+export function newRun(n: number, config: RunConfig): RunRecord {
+  return {
+    id: `run-${n}`,
+    name: `Run ${n} · ${config.task.name}`,
+    color: RUN_PALETTE[(n - 1) % RUN_PALETTE.length],
+    reference: false,
+    config: structuredClone(config),
+    state: 'loading',
+    step: 0,
+    train: [],
+    evals: [],
+    warnings: [],
+    rollouts: [],
+  };
+}
+
+/** The share link's curves as a read-only run, for overlays and the compare table. */
+export function referenceRun(curves: CurveSummary, config: RunConfig): RunRecord {
+  const train = [...curves.train].sort((a, b) => a.step - b.step);
+  return {
+    id: SHARED_RUN_ID,
+    name: curves.name ? `Shared run · ${curves.name}` : 'Shared run',
+    color: REFERENCE_COLOR,
+    reference: true,
+    config,
+    state: 'done',
+    step: train.at(-1)?.step ?? 0,
+    train,
+    evals: [...curves.evals].sort((a, b) => a.step - b.step),
+    warnings: [],
+    rollouts: [],
+  };
+}
+
+/** Appends a point, first halving the series (keeping every other point) when it is full. */
+export function appendDownsampled(series: MetricPoint[], point: MetricPoint, max = MAX_POINTS): MetricPoint[] {
+  const kept = series.length >= max ? series.filter((_, i) => i % 2 === 0) : series;
+  return [...kept, point];
+}
+
+// ---- rollout thinning ---------------------------------------------------------------------------------
+//
+// Rollouts are the biggest thing the page keeps (every token of every completion), so only some steps stay:
+//   1. the latest RECENT_ROLLOUT_STEPS steps, all of them (what the scrubber is mostly used for);
+//   2. older steps only when the step is a multiple of OLD_ROLLOUT_STRIDE (a coarse look back to the start),
+//      at most MAX_OLD_ROLLOUT_STEPS of them: past that, every other one of those is dropped (like the metric
+//      series), so the look back spans the whole run at a coarser and coarser grain;
+//   3. whatever survives must fit MAX_KEPT_TOKENS tokens in all; the oldest steps go first, the latest
+//      step always stays.
+
+export const RECENT_ROLLOUT_STEPS = 50;
+export const OLD_ROLLOUT_STRIDE = 10;
+export const MAX_OLD_ROLLOUT_STEPS = 20;
+export const MAX_KEPT_TOKENS = 2_000_000;
+
+export interface RolloutKeepRule {
+  recent: number;
+  stride: number;
+  maxOld: number;
+  maxTokens: number;
+}
+
+export const DEFAULT_KEEP_RULE: RolloutKeepRule = {
+  recent: RECENT_ROLLOUT_STEPS,
+  stride: OLD_ROLLOUT_STRIDE,
+  maxOld: MAX_OLD_ROLLOUT_STEPS,
+  maxTokens: MAX_KEPT_TOKENS,
+};
+
+/** Tokens held by one step's rollouts (what the memory budget counts). */
+export function rolloutTokens(r: StepRollouts): number {
+  let n = 0;
+  for (const g of r.groups) for (const c of g.completions) n += c.tokens.length;
+  return n;
+}
+
+/** Adds `next` to the kept rollouts (oldest first; a step seen again replaces the old one), then thins. */
+export function keepRollouts(kept: StepRollouts[], next: StepRollouts, rule: RolloutKeepRule = DEFAULT_KEEP_RULE): StepRollouts[] {
+  const all = [...kept.filter((r) => r.step !== next.step), next].sort((a, b) => a.step - b.step);
+  const recent = all.slice(-rule.recent);
+  let old = all.slice(0, all.length - recent.length).filter((r) => r.step % rule.stride === 0);
+  while (old.length > rule.maxOld) old = old.filter((_, i) => i % 2 === 0);
+  const out = [...old, ...recent];
+  let tokens = out.reduce((sum, r) => sum + rolloutTokens(r), 0);
+  while (out.length > 1 && tokens > rule.maxTokens) tokens -= rolloutTokens(out.shift()!);
+  return out;
+}
