@@ -2,13 +2,17 @@
 // follows the run status (control-rules.ts); each button has a plain label and a title saying what it does.
 import { useStore } from '../store.ts';
 import { enabledControls } from './control-rules.ts';
+import { useShareDecisionPending } from '../share/share-link-store.ts';
 import './run-controls.css';
 
 export function TrainControls() {
   const status = useStore((s) => s.status);
   const hasRun = useStore((s) => s.currentRunId !== null);
   const { start, pause, resume, stepOnce, stop, reset } = useStore.getState();
-  const enabled = enabledControls(status, hasRun);
+  // While the page asks whether to open a share link (and run its code), nothing may start a run.
+  const linkPending = useShareDecisionPending();
+  const rules = enabledControls(status, hasRun);
+  const enabled = { ...rules, train: rules.train && !linkPending, step: rules.step && !(linkPending && status === 'idle') };
 
   return (
     <div className="run-controls" role="toolbar" aria-label="Training controls">

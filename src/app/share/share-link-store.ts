@@ -47,9 +47,8 @@ export function linkState(link: OpenedShareLink, replacesWork: boolean): Pick<Sh
 
 function apply(config: RunConfig, curves: CurveSummary | null): void {
   useStore.getState().setConfig(config);
-  // The link's curves (and the config they were made with) replace any earlier reference run. The run store
-  // has no setter for these two fields, so they are set directly.
-  useStore.setState(curves ? { sharedCurves: curves, sharedConfig: structuredClone(config) } : { sharedCurves: null });
+  // The link's curves (and the config they were made with) replace any earlier reference run.
+  useStore.getState().setSharedCurves(curves, curves ? structuredClone(config) : undefined);
 }
 
 export const useShareLink = create<ShareLinkState>()((set, get) => ({
