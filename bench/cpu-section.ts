@@ -1,7 +1,8 @@
 // The CPU section of `npm run bench`: our CPU backend against the same Llama-style model in TensorFlow.js
 // (tfjs cpu and wasm backends), one core each. For each contender: check it computes the same log-probs,
 // gradients and decode logits as ours, then time a training step, a forward log-prob pass and batched greedy
-// decoding (median of several runs after warm-up). Prints a table; returns the JSON fields of the section.
+// decoding (median of several runs after warm-up). Then our backend on one thread vs its default thread count
+// (threads-section.ts). Prints tables; returns the JSON fields of the section.
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
@@ -12,6 +13,7 @@ import { OursTrainer, oursDecode, oursModel } from './ours.ts';
 import { profiled, topShares } from './profile.ts';
 import { formatTable, PEERS, tokensPerSec, type Contender, type Figure } from './report.ts';
 import { makeSetup, shapesLine, type BenchModel } from './setup.ts';
+import { runThreadsRows } from './threads-section.ts';
 import { timeRuns, type Timing } from './stats.ts';
 import { useTfBackend, type TfBackendName } from './tfjs-backends.ts';
 import { tfGenerateGreedy } from './tfjs-decode.ts';
@@ -24,7 +26,8 @@ export async function runCpuSection(m: BenchModel): Promise<Record<string, unkno
   const { B, T, warmup, runs } = BENCH;
   console.log(`\n== CPU: our CPU backend vs TF.js cpu and wasm, every contender on one thread ==`);
   console.log(shapesLine(BENCH, BENCH));
-  const { layout, params, batch, prompts, shape, ref } = await makeSetup(m, BENCH);
+  const setup = await makeSetup(m, BENCH);
+  const { layout, params, batch, prompts, shape, ref } = setup;
   console.log(`tfjs:   core ${tf.version_core}, wasm ${version_wasm}; TF.js uses tf.train.adam (no weight decay, no clipping), ours AdamW + clip ${BENCH.adam.maxGradNorm}\n`);
 
   const figures: Figure[] = [
@@ -36,8 +39,8 @@ export async function runCpuSection(m: BenchModel): Promise<Record<string, unkno
     figures.find((f) => f.name === fig)!.timings[who] = t;
   };
 
-  // ---- ours ----
-  const be = new CpuBackend();
+  // ---- ours, on one thread like the peers ----
+  const be = new CpuBackend({ threads: 1 });
   {
     const model = oursModel(be, layout, params);
     record(FIG.decode, 'ours', await timeRuns(() => oursDecode(model, prompts, shape), warmup, runs));
@@ -92,6 +95,9 @@ export async function runCpuSection(m: BenchModel): Promise<Record<string, unkno
     progress(label, figures, label);
   }
 
+  // ---- ours, 1 thread vs several ----
+  const threads = await runThreadsRows(setup);
+
   // ---- report ----
   console.log('\n' + formatTable(figures));
   console.log('(tokens/s: train and forward count B*T tokens per step; decode counts generated tokens, prefill time included.)');
@@ -109,6 +115,7 @@ export async function runCpuSection(m: BenchModel): Promise<Record<string, unkno
       timingsMs: f.timings,
     })),
     oursKernelShares: { train: trainKernels, decode: decodeKernels },
+    ...threads,
     elapsedSeconds: elapsed,
   };
 }

@@ -1,6 +1,7 @@
-// `npm run bench [-- --only cpu|webgpu]`: our engine against the same Llama-style model in TensorFlow.js, in
-// one process, after checking that both compute the same log-probs, gradients and greedy decodes.
-//   cpu:    our CPU backend vs tfjs cpu and wasm, one core each (cpu-section.ts);
+// `npm run bench [-- --only cpu|webgpu|threads]`: our engine against the same Llama-style model in TensorFlow.js,
+// in one process, after checking that both compute the same log-probs, gradients and greedy decodes.
+//   cpu:    our CPU backend vs tfjs cpu and wasm, one core each (cpu-section.ts), then our CPU backend on one
+//           thread vs several (threads-section.ts; `--only threads` runs just that part);
 //   webgpu: our WebGPU backend vs tfjs webgpu on the same Dawn adapter, plus matmul GFLOP/s (webgpu-section.ts).
 // Without a GPU, the WebGPU section runs on SwiftShader (gpu-env.ts sets VK_ICD_FILENAMES when it is unset),
 // where its figures are CPU-bound. Prints the tables and writes bench/results/latest.json (a one-section run
@@ -11,12 +12,13 @@ import { BENCH } from './config.ts';
 import { runCpuSection } from './cpu-section.ts';
 import { prepareVulkanEnv } from './gpu-env.ts';
 import { writeResults } from './report.ts';
-import { benchModel } from './setup.ts';
+import { benchModel, makeSetup, shapesLine } from './setup.ts';
+import { runThreadsRows } from './threads-section.ts';
 import { runWebGpuSection } from './webgpu-section.ts';
 
-type Section = 'cpu' | 'webgpu';
+type Section = 'cpu' | 'webgpu' | 'threads';
 
-const USAGE = 'usage: npm run bench [-- --only cpu|webgpu]';
+const USAGE = 'usage: npm run bench [-- --only cpu|webgpu|threads]';
 
 function parseArgs(argv: string[]): Section[] {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -26,7 +28,7 @@ function parseArgs(argv: string[]): Section[] {
   if (argv.length === 0) return ['cpu', 'webgpu'];
   const value = argv[0] === '--only' && argv.length === 2 ? argv[1] : argv.length === 1 && argv[0].startsWith('--only=') ? argv[0].slice(7) : null;
   if (value === null) throw new Error(`unexpected arguments '${argv.join(' ')}' (${USAGE})`);
-  if (value !== 'cpu' && value !== 'webgpu') throw new Error(`--only takes cpu or webgpu, not '${value}'`);
+  if (value !== 'cpu' && value !== 'webgpu' && value !== 'threads') throw new Error(`--only takes cpu, webgpu or threads, not '${value}'`);
   return [value];
 }
 
@@ -50,6 +52,11 @@ async function main(): Promise<void> {
       bench: BENCH,
       ...(await runCpuSection(m)),
     });
+  }
+  if (sections.includes('threads')) {
+    console.log(shapesLine(BENCH, BENCH));
+    const r = await runThreadsRows(await makeSetup(m, BENCH));
+    results.threads = { date: new Date().toISOString(), device, ...(r.threads as object) };
   }
   let webgpuMissing = false;
   if (sections.includes('webgpu') && vulkan) {

@@ -1,5 +1,5 @@
 // What every section of the bench shares: the model, its weights, the inputs at a section's shapes, and our CPU
-// backend's results on them (the reference every contender is checked against before it is timed).
+// backend's results on them, on one thread (the reference every contender is checked against before it is timed).
 import type { ModelDims } from '../src/engine/config.ts';
 import { CpuBackend } from '../src/engine/cpu/backend.ts';
 import { createTinyModel, type LoadedModel } from '../src/engine/io/model-folder.ts';
@@ -51,7 +51,7 @@ export async function makeSetup(m: BenchModel, shapes: BenchShapes): Promise<Ben
   const batch = trainBatch(m.d.V, B, T, BENCH.seed);
   const prompts = makePrompts(m.d.V, P, Tp, BENCH.seed);
   const shape = { G, newTokens };
-  const ref = await oursReference(oursModel(new CpuBackend(), m.layout, m.params), batch, B, T, prompts, shape);
+  const ref = await oursReference(oursModel(new CpuBackend({ threads: 1 }), m.layout, m.params), batch, B, T, prompts, shape);
   return { ...m, shapes, batch, prompts, shape, ref };
 }
 

@@ -25,3 +25,32 @@ export async function timeRuns(fn: () => Promise<unknown> | unknown, warmup: num
   }
   return { medianMs: median(runsMs), runsMs };
 }
+
+/**
+ * Time two functions alternately, a then b in each of `runs` rounds after `warmup` untimed rounds, so that load
+ * from other processes on a shared machine falls on both alike.
+ */
+export async function timeAlternating(
+  a: () => Promise<unknown> | unknown,
+  b: () => Promise<unknown> | unknown,
+  warmup: number,
+  runs: number,
+): Promise<[Timing, Timing]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const ra: number[] = [];
+  const rb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const [fn, out] of [[a, ra], [b, rb]] as const) {
+      const t0 = performance.now();
+      await fn();
+      out.push(performance.now() - t0);
+    }
+  }
+  return [
+    { medianMs: median(ra), runsMs: ra },
+    { medianMs: median(rb), runsMs: rb },
+  ];
+}

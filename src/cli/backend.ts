@@ -1,6 +1,7 @@
 // Backend selection for the CLI: cpu (the reference), webgpu (Dawn through the `webgpu` package: a real GPU
 // when its Vulkan driver is present, SwiftShader when VK_ICD_FILENAMES points at it), or auto (WebGPU when an
-// hardware adapter exists, else the CPU, saying so on stderr).
+// hardware adapter exists, else the CPU, saying so on stderr). The CPU backend uses min(cores, 8) threads for its
+// heavy kernels (bit-identical to one thread); CpuBackend.create waits for them so the device name says how many.
 import type { Backend } from '../engine/backend.ts';
 import { CpuBackend } from '../engine/cpu/backend.ts';
 import { WebGpuBackend } from '../engine/webgpu/backend.ts';
@@ -10,20 +11,22 @@ import { CliError } from './load-config.ts';
 export const BACKEND_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
-export async function createBackend(choice: BackendChoice): Promise<Backend> {
-  if (choice === 'cpu') return new CpuBackend() as unknown as Backend;
+/** `threads`: the CPU backend's thread count (CpuBackendOptions.threads; default 'auto' = min(cores, 8)). */
+export async function createBackend(choice: BackendChoice, opts: { threads?: number | 'auto' } = {}): Promise<Backend> {
+  const cpu = async () => (await CpuBackend.create({ threads: opts.threads })) as unknown as Backend;
+  if (choice === 'cpu') return cpu();
   try {
     const gpu = await WebGpuBackend.create(await nodeGpu());
     if (choice === 'auto' && /swiftshader/i.test(gpu.deviceName)) {
       // A software rasteriser is slower than the CPU backend for this work: auto means a real GPU.
       gpu.destroy();
       process.stderr.write('only a software WebGPU adapter (SwiftShader) found; using the CPU backend (--backend webgpu forces it)\n');
-      return new CpuBackend() as unknown as Backend;
+      return cpu();
     }
     return gpu as unknown as Backend;
   } catch (e) {
     if (choice === 'webgpu') throw new CliError(`--backend webgpu: ${(e as Error).message}`);
     process.stderr.write(`no WebGPU adapter (${(e as Error).message}); using the CPU backend\n`);
-    return new CpuBackend() as unknown as Backend;
+    return cpu();
   }
 }

@@ -12,18 +12,19 @@ export interface ChosenBackend {
 }
 
 export async function chooseBackend(preference: BackendPreference): Promise<ChosenBackend> {
-  const cpu = (): Backend => new CpuBackend() as unknown as Backend;
-  if (preference === 'cpu') return { backend: cpu() };
+  // Wait for the CPU backend's helper threads, so its device name says how many run.
+  const cpu = async (): Promise<Backend> => (await CpuBackend.create()) as unknown as Backend;
+  if (preference === 'cpu') return { backend: await cpu() };
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   try {
     const be = await WebGpuBackend.create(gpu);
     if (preference === 'auto' && /swiftshader/i.test(be.deviceName)) {
       be.destroy();
-      return { backend: cpu(), note: 'Only a software WebGPU adapter is available, so training runs on the CPU.' };
+      return { backend: await cpu(), note: 'Only a software WebGPU adapter is available, so training runs on the CPU.' };
     }
     return { backend: be as unknown as Backend };
   } catch (e) {
     if (preference === 'webgpu') throw new Error(`WebGPU was requested but is unavailable: ${(e as Error).message}`, { cause: e });
-    return { backend: cpu(), note: `WebGPU unavailable (${(e as Error).message}); training runs on the CPU.` };
+    return { backend: await cpu(), note: `WebGPU unavailable (${(e as Error).message}); training runs on the CPU.` };
   }
 }

@@ -15,11 +15,8 @@ export function adamw(
   weightDecay: number,
   t: number,
 ): void {
+  checkAdamw(param, grad, m, v, t);
   const P = param.length;
-  if (grad.length !== P || m.length !== P || v.length !== P) {
-    throw new RangeError(`adamw: length mismatch (param ${P}, grad ${grad.length}, m ${m.length}, v ${v.length})`);
-  }
-  if (!(t >= 1)) throw new RangeError(`adamw: step t must be >= 1, got ${t}`);
   const decay = 1 - lr * weightDecay;
   const stepSize = lr / (1 - Math.pow(beta1, t));
   const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
@@ -33,4 +30,13 @@ export function adamw(
     v[i] = vi;
     param[i] = param[i] * decay - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
   }
+}
+
+/** Throws unless param, grad, m, v have the same length and t >= 1. */
+export function checkAdamw(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, t: number): void {
+  const P = param.length;
+  if (grad.length !== P || m.length !== P || v.length !== P) {
+    throw new RangeError(`adamw: length mismatch (param ${P}, grad ${grad.length}, m ${m.length}, v ${v.length})`);
+  }
+  if (!(t >= 1)) throw new RangeError(`adamw: step t must be >= 1, got ${t}`);
 }

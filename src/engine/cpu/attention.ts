@@ -1,8 +1,9 @@
 // Causal grouped-query attention over right-padded sequences, flash-attention style: the forward saves the
 // log-sum-exp of each query row's scaled scores instead of the [T,T] probabilities, the backward recomputes them.
+// The *Range variants compute a slice of the (batch, head) pairs so threads can share a call (parallel.ts).
 import type { FloatArray } from '../floats.ts';
 
-function checkHeads(NH: number, KVH: number): number {
+export function checkHeads(NH: number, KVH: number): number {
   if (!(KVH > 0 && NH % KVH === 0)) throw new RangeError(`attention: NH (${NH}) must be a multiple of KVH (${KVH})`);
   return NH / KVH;
 }
@@ -23,42 +24,60 @@ export function attentionForward(
   KVH: number,
   D: number,
 ): void {
-  const group = checkHeads(NH, KVH);
+  checkHeads(NH, KVH);
+  attentionForwardRange(out, lse, q, k, v, T, NH, KVH, D, 0, B * NH);
+}
+
+/** attentionForward for the (batch, head) pairs u = b*NH + h in [u0, u1). */
+export function attentionForwardRange(
+  out: FloatArray,
+  lse: FloatArray,
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  T: number,
+  NH: number,
+  KVH: number,
+  D: number,
+  u0: number,
+  u1: number,
+): void {
+  const group = NH / KVH;
   const scale = 1 / Math.sqrt(D);
   const qStride = NH * D;
   const kvStride = KVH * D;
   const att = new Float64Array(T);
   const acc = new Float64Array(D);
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < NH; h++) {
-      const kvOff = b * T * kvStride + Math.floor(h / group) * D;
-      for (let t = 0; t < T; t++) {
-        const qo = (b * T + t) * qStride + h * D;
-        let max = -Infinity;
-        for (let s = 0; s <= t; s++) {
-          const ko = kvOff + s * kvStride;
-          let dot = 0;
-          for (let d = 0; d < D; d++) dot += q[qo + d] * k[ko + d];
-          const score = dot * scale;
-          att[s] = score;
-          if (score > max) max = score;
-        }
-        let sum = 0;
-        for (let s = 0; s <= t; s++) {
-          const e = Math.exp(att[s] - max);
-          att[s] = e;
-          sum += e;
-        }
-        acc.fill(0);
-        for (let s = 0; s <= t; s++) {
-          const p = att[s];
-          const vo = kvOff + s * kvStride;
-          for (let d = 0; d < D; d++) acc[d] += p * v[vo + d];
-        }
-        const inv = 1 / sum;
-        for (let d = 0; d < D; d++) out[qo + d] = acc[d] * inv;
-        lse[(b * NH + h) * T + t] = max + Math.log(sum);
+  for (let u = u0; u < u1; u++) {
+    const b = Math.floor(u / NH);
+    const h = u - b * NH;
+    const kvOff = b * T * kvStride + Math.floor(h / group) * D;
+    for (let t = 0; t < T; t++) {
+      const qo = (b * T + t) * qStride + h * D;
+      let max = -Infinity;
+      for (let s = 0; s <= t; s++) {
+        const ko = kvOff + s * kvStride;
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += q[qo + d] * k[ko + d];
+        const score = dot * scale;
+        att[s] = score;
+        if (score > max) max = score;
       }
+      let sum = 0;
+      for (let s = 0; s <= t; s++) {
+        const e = Math.exp(att[s] - max);
+        att[s] = e;
+        sum += e;
+      }
+      acc.fill(0);
+      for (let s = 0; s <= t; s++) {
+        const p = att[s];
+        const vo = kvOff + s * kvStride;
+        for (let d = 0; d < D; d++) acc[d] += p * v[vo + d];
+      }
+      const inv = 1 / sum;
+      for (let d = 0; d < D; d++) out[qo + d] = acc[d] * inv;
+      lse[(b * NH + h) * T + t] = max + Math.log(sum);
     }
   }
 }
@@ -83,16 +102,46 @@ export function attentionBackward(
   KVH: number,
   D: number,
 ): void {
-  const group = checkHeads(NH, KVH);
+  checkHeads(NH, KVH);
+  attentionBackwardRange(dq, dk, dv, dout, q, k, v, out, lse, T, NH, KVH, D, 0, B * KVH);
+}
+
+/**
+ * attentionBackward for the (batch, kv head) pairs u = b*KVH + g in [u0, u1): all query heads reading kv head g,
+ * in ascending order as in the whole call, so each dk/dv element sums its terms in the same order.
+ */
+export function attentionBackwardRange(
+  dq: FloatArray,
+  dk: FloatArray,
+  dv: FloatArray,
+  dout: FloatArray,
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  out: FloatArray,
+  lse: FloatArray,
+  T: number,
+  NH: number,
+  KVH: number,
+  D: number,
+  u0: number,
+  u1: number,
+): void {
+  const group = NH / KVH;
   const scale = 1 / Math.sqrt(D);
   const qStride = NH * D;
   const kvStride = KVH * D;
-  dk.fill(0, 0, B * T * kvStride);
-  dv.fill(0, 0, B * T * kvStride);
   const dqAcc = new Float64Array(D);
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < NH; h++) {
-      const kvOff = b * T * kvStride + Math.floor(h / group) * D;
+  for (let u = u0; u < u1; u++) {
+    const b = Math.floor(u / KVH);
+    const g = u - b * KVH;
+    for (let t = 0; t < T; t++) {
+      const o = (b * T + t) * kvStride + g * D;
+      dk.fill(0, o, o + D);
+      dv.fill(0, o, o + D);
+    }
+    for (let h = g * group; h < (g + 1) * group; h++) {
+      const kvOff = b * T * kvStride + g * D;
       for (let t = 0; t < T; t++) {
         const qo = (b * T + t) * qStride + h * D;
         const L = lse[(b * NH + h) * T + t];

@@ -3,11 +3,14 @@ import type { Backend } from '../backend.ts';
 import { CpuBackend } from './backend.ts';
 
 describe('CpuBackend', () => {
-  const be: Backend<Float32Array, Int32Array> = new CpuBackend();
+  const cpu = new CpuBackend();
+  const be: Backend<Float32Array, Int32Array> = cpu;
 
-  it('names itself', () => {
+  it('names itself, with its thread count (by default min(cores, 8) in Node)', async () => {
     expect(be.name).toBe('cpu');
-    expect(be.deviceName).toBe('CPU (JavaScript)');
+    await cpu.ready;
+    expect(be.deviceName).toMatch(/^CPU \(JavaScript, (\d+ threads|1 thread: 1 core)\)$/);
+    expect(new CpuBackend({ threads: 1 }).deviceName).toBe('CPU (JavaScript, 1 thread)');
   });
 
   it('views share storage; reads are copies; bad views throw', async () => {

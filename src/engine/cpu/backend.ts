@@ -1,5 +1,8 @@
 // The CPU reference backend: the Backend interface over Float32Array/Int32Array, delegating every layer to the
 // plain kernel functions of this folder (which also run in f64 for gradient checks). Synchronous underneath.
+// With `threads` > 1 the heavy kernels (parallel.ts) are split across helper threads (pool.ts) sharing memory:
+// tensors are then allocated in SharedArrayBuffers, and results are bit-identical to one thread. Calls too small
+// to pay for the hand-off, and tensors not allocated here, run on the calling thread with the plain kernels.
 import type { Backend } from '../backend.ts';
 import { adamw } from './adamw.ts';
 import { attentionBackward, attentionForward } from './attention.ts';
@@ -7,31 +10,137 @@ import { accumulate, add, copy, scale, sumSquares, zero } from './elementwise.ts
 import { embeddingBackward, embeddingForward } from './embedding.ts';
 import { decodeAttention, kvCacheGather, kvCacheWrite } from './kvcache.ts';
 import { logprobBackward, logprobForward } from './logprob.ts';
-import { matmulBackward, matmulForward } from './matmul.ts';
+import { matmulBackward, matmulForward, nonZeroRowsInto } from './matmul.ts';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm.ts';
 import { ropeBackward, ropeForward } from './rope.ts';
 import { swigluBackward, swigluForward } from './swiglu.ts';
 import { randomUniform, Stream } from '../rng.ts';
 import { sampleToken, type SamplerOptions } from '../sampling.ts';
+import { SPLIT_KERNELS, type Arg, type SplitKernelName } from './parallel.ts';
+import { threadEnvironment, ThreadPool } from './pool.ts';
+import { MAX_THREADS } from './thread.ts';
+
+export interface CpuBackendOptions {
+  /** 'f64' exists for whole-model gradient checks only (see the constructor). Default 'f32'. */
+  precision?: 'f32' | 'f64';
+  /**
+   * Threads for the heavy kernels, the calling one included. Default 'auto': min(cores, 8) where helper threads
+   * can run (Node; a Web Worker of a cross-origin-isolated page), else 1. 1 is the single-threaded reference path.
+   */
+  threads?: number | 'auto';
+  /**
+   * Multiply-adds each thread must get before a call is split, and 4 times the least a chunk gets (a tuning and
+   * test knob). Default 262,144 (a few hundred microseconds: waking a thread costs tens, more on a busy machine).
+   */
+  minWorkPerThread?: number;
+}
+
+type SplitArgs<K extends SplitKernelName> = Parameters<(typeof SPLIT_KERNELS)[K]['cost']>;
+
+/**
+ * A split call is cut into up to this many chunks per thread; threads take chunks as they come free, so a thread
+ * the OS delays (a busy machine, a slow core) costs less than an even split would.
+ */
+const CHUNKS_PER_THREAD = 4;
 
 export class CpuBackend implements Backend<Float32Array, Int32Array> {
   readonly name = 'cpu' as const;
-  readonly deviceName: string = 'CPU (JavaScript)';
   private readonly f64: boolean;
+  private pool: ThreadPool | null;
+  /** Why there are no threads though more than one was asked for (shown in deviceName). */
+  private readonly noThreads: string;
+  private readonly shared: boolean;
+  private readonly minWork: number;
+  /** Kernel calls split across threads so far (for tests and the bench). */
+  splitCalls = 0;
+  /** Scratch for matmulBackward's non-zero rows, shared with the threads (grown on demand). */
+  private rowsScratch: Int32Array | null = null;
 
-  constructor(opts: { precision?: 'f32' | 'f64' } = {}) {
+  /** A backend whose threads (if any) are running, so deviceName says how many. */
+  static async create(opts: CpuBackendOptions = {}): Promise<CpuBackend> {
+    const be = new CpuBackend(opts);
+    await be.ready;
+    return be;
+  }
+
+  constructor(opts: CpuBackendOptions = {}) {
     // f64 exists for whole-model gradient checks only: every buffer (and every read) is then a Float64Array
     // at run time, typed as Float32Array, so finite differences keep full precision.
     this.f64 = opts.precision === 'f64';
-    if (this.f64) this.deviceName = 'CPU (JavaScript, f64 test mode)';
+    const threads = opts.threads ?? 'auto';
+    if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+      throw new RangeError(`CpuBackend: threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${threads}`);
+    }
+    this.minWork = opts.minWorkPerThread ?? 262_144;
+    const env = threadEnvironment();
+    this.noThreads = threads !== 1 && env.kind === 'none' ? env.reason : '';
+    // Threads start in the background; until they run, every kernel runs here (with the same results).
+    this.pool = threads !== 1 && env.kind !== 'none' ? ThreadPool.acquire(threads, env) : null;
+    this.shared = this.pool !== null;
+  }
+
+  /** Settles once the threads run or have given up (never rejects). */
+  get ready(): Promise<void> {
+    return this.pool?.ready ?? Promise.resolve();
+  }
+
+  /** Threads that compute a split kernel now, this one included. */
+  get threads(): number {
+    return this.pool?.size ?? 1;
+  }
+
+  /** "CPU (JavaScript, 4 threads)", or why it runs on one thread. */
+  get deviceName(): string {
+    const notes: string[] = [];
+    if (this.f64) notes.push('f64 test mode');
+    const pool = this.pool;
+    if (pool?.status === 'running') notes.push(`${pool.size} threads`);
+    else if (pool?.status === 'starting') notes.push(pool.target ? `starting ${pool.target} threads` : 'threads starting');
+    else if (pool && pool.reason) notes.push(`1 thread: ${pool.reason}`);
+    else if (this.noThreads) notes.push(`1 thread: ${this.noThreads}`);
+    else notes.push('1 thread');
+    return `CPU (JavaScript, ${notes.join(', ')})`;
+  }
+
+  /** Let the threads go (the last backend using them stops them); kernels then run on this thread. */
+  dispose(): void {
+    this.pool?.release();
+    this.pool = null;
+  }
+
+  /**
+   * Run a kernel split across the threads when they run and the call is big enough; false when the caller
+   * should run the plain kernel instead. Arguments are checked here first, so a bad call throws the same error
+   * either way.
+   */
+  private split<K extends SplitKernelName>(name: K, args: SplitArgs<K>): boolean {
+    const pool = this.pool;
+    if (pool === null || pool.status !== 'running') return false;
+    const k = SPLIT_KERNELS[name] as unknown as {
+      check(...a: Arg[]): void;
+      cost(...a: Arg[]): { work: number; units: number };
+    };
+    const a = args as Arg[];
+    k.check(...a);
+    const { work, units } = k.cost(...a);
+    const threads = Math.min(pool.size, units, Math.floor(work / this.minWork));
+    if (threads < 2) return false;
+    const chunks = Math.max(threads, Math.min(units, CHUNKS_PER_THREAD * threads, Math.floor((CHUNKS_PER_THREAD * work) / this.minWork)));
+    if (!pool.run(name, a, threads, chunks)) return false;
+    this.splitCalls++;
+    return true;
   }
 
   // ---- memory ----
   allocFloat(length: number): Float32Array {
-    return this.f64 ? (new Float64Array(length) as unknown as Float32Array) : new Float32Array(length);
+    if (this.f64) {
+      const buffer = this.shared ? new SharedArrayBuffer(8 * length) : new ArrayBuffer(8 * length);
+      return new Float64Array(buffer) as unknown as Float32Array;
+    }
+    return this.shared ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length);
   }
   allocInt(length: number): Int32Array {
-    return new Int32Array(length);
+    return this.shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
   }
   view(t: Float32Array, offset: number, length: number): Float32Array {
     if (!(offset >= 0 && length >= 0 && offset + length <= t.length)) {
@@ -65,35 +174,135 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   copy(dst: Float32Array, src: Float32Array): void {
     copy(dst, src);
   }
-  free(_t: Float32Array | Int32Array): void {
-    // garbage collected
+  free(t: Float32Array | Int32Array): void {
+    // garbage collected; the helper threads let go of a shared buffer when told
+    this.pool?.forget(t.buffer);
   }
   sync(): Promise<void> {
     return Promise.resolve();
   }
 
-  // ---- layers, decoding, optimiser: the kernels themselves ----
+  // ---- layers, decoding, optimiser: the kernels themselves, split across threads where parallel.ts says how ----
   readonly embeddingForward = embeddingForward;
   readonly embeddingBackward = embeddingBackward;
-  readonly rmsnormForward = rmsnormForward;
   readonly rmsnormBackward = rmsnormBackward;
-  readonly matmulForward = matmulForward;
-  readonly matmulBackward = matmulBackward;
   readonly ropeForward = ropeForward;
   readonly ropeBackward = ropeBackward;
-  readonly attentionForward = attentionForward;
-  readonly attentionBackward = attentionBackward;
-  readonly swigluForward = swigluForward;
-  readonly swigluBackward = swigluBackward;
   readonly add = add;
   readonly accumulate = accumulate;
-  readonly logprobForward = logprobForward;
-  readonly logprobBackward = logprobBackward;
   readonly kvCacheWrite = kvCacheWrite;
   readonly kvCacheGather = kvCacheGather;
-  readonly decodeAttention = decodeAttention;
-  readonly adamw = adamw;
   readonly scale = scale;
+
+  rmsnormForward(out: Float32Array, rstd: Float32Array, inp: Float32Array, weight: Float32Array, N: number, C: number, eps: number): void {
+    if (!this.split('rmsnormForward', [out, rstd, inp, weight, N, C, eps])) rmsnormForward(out, rstd, inp, weight, N, C, eps);
+  }
+
+  matmulForward(out: Float32Array, inp: Float32Array, weight: Float32Array, bias: Float32Array | null, N: number, C: number, OC: number): void {
+    if (!this.split('matmulForward', [out, inp, weight, bias, N, C, OC])) matmulForward(out, inp, weight, bias, N, C, OC);
+  }
+
+  matmulBackward(
+    dinp: Float32Array | null,
+    dweight: Float32Array,
+    dbias: Float32Array | null,
+    dout: Float32Array,
+    inp: Float32Array,
+    weight: Float32Array,
+    N: number,
+    C: number,
+    OC: number,
+  ): void {
+    if (this.pool?.status === 'running') {
+      // The non-zero rows of dout, found once here rather than by every chunk.
+      if (!this.rowsScratch || this.rowsScratch.length < N) this.rowsScratch = this.allocInt(Math.max(N, 2 * (this.rowsScratch?.length ?? 0)));
+      const rows = nonZeroRowsInto(this.rowsScratch, dout, N, OC);
+      if (this.split('matmulBackward', [dinp, dweight, dbias, dout, inp, weight, rows, C, OC])) return;
+    }
+    matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+  }
+
+  attentionForward(out: Float32Array, lse: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, B: number, T: number, NH: number, KVH: number, D: number): void {
+    const args: SplitArgs<'attentionForward'> = [out, lse, q, k, v, B, T, NH, KVH, D];
+    if (!this.split('attentionForward', args)) attentionForward(...args);
+  }
+
+  attentionBackward(
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    dout: Float32Array,
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    lse: Float32Array,
+    B: number,
+    T: number,
+    NH: number,
+    KVH: number,
+    D: number,
+  ): void {
+    const args: SplitArgs<'attentionBackward'> = [dq, dk, dv, dout, q, k, v, out, lse, B, T, NH, KVH, D];
+    if (!this.split('attentionBackward', args)) attentionBackward(...args);
+  }
+
+  swigluForward(out: Float32Array, gate: Float32Array, up: Float32Array, N: number, Fdim: number): void {
+    if (!this.split('swigluForward', [out, gate, up, N, Fdim])) swigluForward(out, gate, up, N, Fdim);
+  }
+
+  swigluBackward(dgate: Float32Array, dup: Float32Array, dout: Float32Array, gate: Float32Array, up: Float32Array, N: number, Fdim: number): void {
+    const args: SplitArgs<'swigluBackward'> = [dgate, dup, dout, gate, up, N, Fdim];
+    if (!this.split('swigluBackward', args)) swigluBackward(...args);
+  }
+
+  logprobForward(
+    logp: Float32Array,
+    lse: Float32Array,
+    entropy: Float32Array,
+    h: Float32Array,
+    wlm: Float32Array,
+    targets: Int32Array,
+    N: number,
+    C: number,
+    V: number,
+    temperature: number,
+  ): void {
+    const args: SplitArgs<'logprobForward'> = [logp, lse, entropy, h, wlm, targets, N, C, V, temperature];
+    if (!this.split('logprobForward', args)) logprobForward(...args);
+  }
+
+  logprobBackward(
+    dh: Float32Array,
+    dwlm: Float32Array,
+    dlogp: Float32Array,
+    h: Float32Array,
+    wlm: Float32Array,
+    targets: Int32Array,
+    lse: Float32Array,
+    N: number,
+    C: number,
+    V: number,
+    temperature: number,
+  ): void {
+    const args: SplitArgs<'logprobBackward'> = [dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature];
+    if (!this.split('logprobBackward', args)) logprobBackward(...args);
+  }
+
+  decodeAttention(out: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array, len: Int32Array, B: number, NH: number, KVH: number, D: number, maxT: number): void {
+    const args: SplitArgs<'decodeAttention'> = [out, q, kCache, vCache, len, B, NH, KVH, D, maxT];
+    if (!this.split('decodeAttention', args)) decodeAttention(...args);
+  }
+
+  adamw(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, t: number): void {
+    const args: SplitArgs<'adamw'> = [param, grad, m, v, lr, beta1, beta2, eps, weightDecay, t];
+    if (!this.split('adamw', args)) adamw(...args);
+  }
+
+  /** For tests of the thread error path: run the testFailure kernel (parallel.ts) on every thread. */
+  testFailure(exit: boolean): boolean {
+    return this.pool !== null && this.pool.run('testFailure', [this.allocInt(1), exit ? 1 : 0], this.threads, this.threads);
+  }
 
   sumSquares(x: Float32Array): Promise<number> {
     return Promise.resolve(sumSquares(x));

@@ -90,40 +90,66 @@ export function decodeAttention(
   D: number,
   maxT: number,
 ): void {
-  const group = kvGroup(NH, KVH);
+  checkDecodeAttention(len, B, NH, KVH, maxT);
+  decodeAttentionRange(out, q, kCache, vCache, len, NH, KVH, D, maxT, 0, B * NH);
+}
+
+/** Throws on a head count that is not a multiple of KVH or on a length outside [0, maxT]. */
+export function checkDecodeAttention(len: IntArray, B: number, NH: number, KVH: number, maxT: number): void {
+  kvGroup(NH, KVH);
+  for (let b = 0; b < B; b++) {
+    const L = len[b];
+    if (!(L >= 0 && L <= maxT)) throw new RangeError(`decodeAttention: len[${b}] = ${L} is outside [0, ${maxT}]`);
+  }
+}
+
+/** decodeAttention for the (row, head) pairs u = b*NH + h in [u0, u1) (so threads can share a call). */
+export function decodeAttentionRange(
+  out: FloatArray,
+  q: FloatArray,
+  kCache: FloatArray,
+  vCache: FloatArray,
+  len: IntArray,
+  NH: number,
+  KVH: number,
+  D: number,
+  maxT: number,
+  u0: number,
+  u1: number,
+): void {
+  const group = NH / KVH;
   const scale = 1 / Math.sqrt(D);
   const kvStride = KVH * D;
   const att = new Float64Array(maxT);
   const acc = new Float64Array(D);
-  for (let b = 0; b < B; b++) {
+  for (let u = u0; u < u1; u++) {
+    const b = Math.floor(u / NH);
+    const h = u - b * NH;
     const L = len[b];
-    if (!(L >= 0 && L <= maxT)) throw new RangeError(`decodeAttention: len[${b}] = ${L} is outside [0, ${maxT}]`);
-    for (let h = 0; h < NH; h++) {
-      const qo = (b * NH + h) * D;
-      const kvOff = b * maxT * kvStride + Math.floor(h / group) * D;
-      let max = -Infinity;
-      for (let s = 0; s < L; s++) {
-        const ko = kvOff + s * kvStride;
-        let dot = 0;
-        for (let d = 0; d < D; d++) dot += q[qo + d] * kCache[ko + d];
-        const score = dot * scale;
-        att[s] = score;
-        if (score > max) max = score;
-      }
-      let sum = 0;
-      for (let s = 0; s < L; s++) {
-        const e = Math.exp(att[s] - max);
-        att[s] = e;
-        sum += e;
-      }
-      acc.fill(0);
-      for (let s = 0; s < L; s++) {
-        const p = att[s];
-        const vo = kvOff + s * kvStride;
-        for (let d = 0; d < D; d++) acc[d] += p * vCache[vo + d];
-      }
-      const inv = L > 0 ? 1 / sum : 0;
-      for (let d = 0; d < D; d++) out[qo + d] = acc[d] * inv;
+    const qo = u * D;
+    const kvOff = b * maxT * kvStride + Math.floor(h / group) * D;
+    let max = -Infinity;
+    for (let s = 0; s < L; s++) {
+      const ko = kvOff + s * kvStride;
+      let dot = 0;
+      for (let d = 0; d < D; d++) dot += q[qo + d] * kCache[ko + d];
+      const score = dot * scale;
+      att[s] = score;
+      if (score > max) max = score;
     }
+    let sum = 0;
+    for (let s = 0; s < L; s++) {
+      const e = Math.exp(att[s] - max);
+      att[s] = e;
+      sum += e;
+    }
+    acc.fill(0);
+    for (let s = 0; s < L; s++) {
+      const p = att[s];
+      const vo = kvOff + s * kvStride;
+      for (let d = 0; d < D; d++) acc[d] += p * vCache[vo + d];
+    }
+    const inv = L > 0 ? 1 / sum : 0;
+    for (let d = 0; d < D; d++) out[qo + d] = acc[d] * inv;
   }
 }

@@ -1,14 +1,15 @@
 // Fused LM head + log-softmax + gather, chunked over the vocabulary with an online log-sum-exp, so [N,V] logits
 // never exist: only a [ROW_BLOCK, chunk] tile of them at a time, computed with the tiled matmul of matmul.ts.
+// Threads share a call (parallel.ts) by rows for the forward and dh, by vocabulary rows for dwlm.
 import type { FloatArray, IntArray } from '../floats.ts';
-import { matmulBackward, matmulForward } from './matmul.ts';
+import { matmulBackwardInputRange, matmulBackwardWeightRange, matmulForward } from './matmul.ts';
 
 /** Vocabulary rows per chunk. */
 export const LOGPROB_CHUNK = 256;
-/** Hidden rows per tile (the tile of logits is ROW_BLOCK x chunk). */
-const ROW_BLOCK = 64;
+/** Hidden rows per tile (the tile of logits is ROW_BLOCK x chunk). A row split on a multiple of it tiles alike. */
+export const ROW_BLOCK = 64;
 
-function checkTargets(what: string, targets: IntArray, N: number, V: number): void {
+export function checkTargets(what: string, targets: IntArray, N: number, V: number): void {
   for (let n = 0; n < N; n++) {
     const t = targets[n];
     if (!(t >= 0 && t < V)) throw new RangeError(`${what}: target ${t} at row ${n} is outside [0, ${V})`);
@@ -110,33 +111,60 @@ export function logprobBackward(
   chunk: number = LOGPROB_CHUNK,
 ): void {
   checkTargets('logprobBackward', targets, N, V);
+  logprobBackwardRange(dh, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, 0, V, chunk);
+}
+
+/**
+ * logprobBackward over the rows [n0, n1) (n0 a multiple of ROW_BLOCK) and vocabulary rows [v0, v1) (v0 a multiple
+ * of 4), adding into dh when it is not null and into dwlm when it is not null. The tiles follow the whole call's
+ * grid (chunks from vocabulary row 0, row blocks from n0), so each gradient element gets the same terms in the
+ * same order: threads split dh by rows (all the vocabulary each) and dwlm by vocabulary rows (all rows each).
+ */
+export function logprobBackwardRange(
+  dh: FloatArray | null,
+  dwlm: FloatArray | null,
+  dlogp: FloatArray,
+  h: FloatArray,
+  wlm: FloatArray,
+  targets: IntArray,
+  lse: FloatArray,
+  C: number,
+  temperature: number,
+  n0: number,
+  n1: number,
+  v0: number,
+  v1: number,
+  chunk: number = LOGPROB_CHUNK,
+): void {
   const g = tile(h, ROW_BLOCK * chunk);
-  for (let v0 = 0; v0 < V; v0 += chunk) {
-    const nv = Math.min(chunk, V - v0);
-    const w = wlm.subarray(v0 * C, (v0 + nv) * C);
-    const dw = dwlm.subarray(v0 * C, (v0 + nv) * C);
-    for (let n0 = 0; n0 < N; n0 += ROW_BLOCK) {
-      const nr = Math.min(ROW_BLOCK, N - n0);
-      let any = false;
-      for (let r = 0; r < nr; r++) if (dlogp[n0 + r] !== 0) any = true;
-      if (!any) continue;
-      const hb = h.subarray(n0 * C, (n0 + nr) * C);
+  const rows = new Int32Array(ROW_BLOCK);
+  for (let c0 = v0 - (v0 % chunk); c0 < v1; c0 += chunk) {
+    const va = Math.max(c0, v0);
+    const vb = Math.min(c0 + chunk, v1);
+    const nv = vb - va;
+    const w = wlm.subarray(va * C, vb * C);
+    for (let nb = n0; nb < n1; nb += ROW_BLOCK) {
+      const nr = Math.min(ROW_BLOCK, n1 - nb);
+      // the rows with a gradient: the same list whatever the vocabulary range, so dwlm sums in the same order
+      let R = 0;
+      for (let r = 0; r < nr; r++) if (dlogp[nb + r] !== 0) rows[R++] = r;
+      if (R === 0) continue;
+      const hb = h.subarray(nb * C, (nb + nr) * C);
       matmulForward(g, hb, w, null, nr, C, nv);
       for (let r = 0; r < nr; r++) {
-        const n = n0 + r;
+        const n = nb + r;
         const go = r * nv;
         const dl = dlogp[n];
-        if (dl === 0) {
-          g.fill(0, go, go + nv);
-          continue;
-        }
+        if (dl === 0) continue; // not in the row list: never read
         const l = lse[n];
         const a = dl / temperature;
         for (let j = 0; j < nv; j++) g[go + j] = -a * Math.exp(g[go + j] / temperature - l);
-        const tj = targets[n] - v0;
+        const tj = targets[n] - va;
         if (tj >= 0 && tj < nv) g[go + tj] += a;
       }
-      matmulBackward(dh.subarray(n0 * C, (n0 + nr) * C), dw, null, g, hb, w, nr, C, nv);
+      const live = rows.subarray(0, R);
+      if (dh !== null) matmulBackwardInputRange(dh.subarray(nb * C, (nb + nr) * C), g, w, live, C, nv, 0, R);
+      if (dwlm !== null) matmulBackwardWeightRange(dwlm.subarray(va * C, vb * C), null, g, hb, live, C, nv, 0, nv);
     }
   }
 }

@@ -1,5 +1,8 @@
 // Linear layer with transformers' weight layout [out, in]: out = inp @ weight^T (+ bias). The hot loop of the CPU
 // backend, so it is register-tiled: 4 rows x 4 output channels per inner loop, both operands read contiguously.
+// The *Range variants compute a slice of the outputs (a range of output channels, of non-zero rows, of weight
+// rows) so threads can share a call (parallel.ts); a slice starting on a multiple of 4 is tiled exactly as the
+// whole call would be, so every output element is the same sum in the same order.
 import type { FloatArray } from '../floats.ts';
 
 /** inp[N,C], weight[OC,C], bias[OC] or null -> out[N,OC] (overwrites). */
@@ -12,8 +15,23 @@ export function matmulForward(
   C: number,
   OC: number,
 ): void {
+  matmulForwardRange(out, inp, weight, bias, N, C, OC, 0, OC);
+}
+
+/** matmulForward for the output channels [o0, o1) only (o0 a multiple of 4, o1 one too or OC). */
+export function matmulForwardRange(
+  out: FloatArray,
+  inp: FloatArray,
+  weight: FloatArray,
+  bias: FloatArray | null,
+  N: number,
+  C: number,
+  OC: number,
+  o0: number,
+  o1: number,
+): void {
   const N4 = N - (N & 3);
-  const OC4 = OC - (OC & 3);
+  const OC4 = o1 - ((o1 - o0) & 3);
   for (let n = 0; n < N4; n += 4) {
     const i0 = n * C;
     const i1 = i0 + C;
@@ -23,7 +41,7 @@ export function matmulForward(
     const p1 = p0 + OC;
     const p2 = p1 + OC;
     const p3 = p2 + OC;
-    let o = 0;
+    let o = o0;
     for (; o < OC4; o += 4) {
       const w0 = o * C;
       const w1 = w0 + C;
@@ -58,7 +76,7 @@ export function matmulForward(
       out[p3 + o] = a30; out[p3 + o + 1] = a31; out[p3 + o + 2] = a32; out[p3 + o + 3] = a33;
     }
     // leftover output channels: 4 rows x 1 channel
-    for (; o < OC; o++) {
+    for (; o < o1; o++) {
       const w0 = o * C;
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       for (let c = 0; c < C; c++) {
@@ -80,7 +98,7 @@ export function matmulForward(
   for (let n = N4; n < N; n++) {
     const ip = n * C;
     const op = n * OC;
-    for (let o = 0; o < OC; o++) {
+    for (let o = o0; o < o1; o++) {
       const wp = o * C;
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       let c = 0;
@@ -97,8 +115,12 @@ export function matmulForward(
 }
 
 /** The rows n of dout[N,OC] with at least one non-zero entry (masked and padded rows are all zero). */
-function nonZeroRows(dout: FloatArray, N: number, OC: number): Int32Array {
-  const rows = new Int32Array(N);
+export function nonZeroRows(dout: FloatArray, N: number, OC: number): Int32Array {
+  return nonZeroRowsInto(new Int32Array(N), dout, N, OC);
+}
+
+/** nonZeroRows written into `rows` (length >= N); returns the filled prefix. */
+export function nonZeroRowsInto(rows: Int32Array, dout: FloatArray, N: number, OC: number): Int32Array {
   let count = 0;
   for (let n = 0; n < N; n++) {
     const p = n * OC;
@@ -128,98 +150,129 @@ export function matmulBackward(
   OC: number,
 ): void {
   const rows = nonZeroRows(dout, N, OC);
+  if (dinp !== null) matmulBackwardInputRange(dinp, dout, weight, rows, C, OC, 0, rows.length);
+  matmulBackwardWeightRange(dweight, dbias, dout, inp, rows, C, OC, 0, OC);
+}
+
+/**
+ * The dinp half of matmulBackward for the non-zero rows rows[r0..r1) (r0 a multiple of 4, r1 one too or the
+ * number of rows): dinp[n,:] += sum_o dout[n,o] weight[o,:].
+ */
+export function matmulBackwardInputRange(
+  dinp: FloatArray,
+  dout: FloatArray,
+  weight: FloatArray,
+  rows: Int32Array,
+  C: number,
+  OC: number,
+  r0: number,
+  r1: number,
+): void {
+  const R4 = r1 - ((r1 - r0) & 3);
+  const OC4 = OC - (OC & 3);
+  // tiled 4 rows x 4 channels: per c, 4 weight loads feed 16 FMAs.
+  let r = r0;
+  for (; r < R4; r += 4) {
+    const e0 = rows[r] * OC;
+    const e1 = rows[r + 1] * OC;
+    const e2 = rows[r + 2] * OC;
+    const e3 = rows[r + 3] * OC;
+    const i0 = rows[r] * C;
+    const i1 = rows[r + 1] * C;
+    const i2 = rows[r + 2] * C;
+    const i3 = rows[r + 3] * C;
+    let o = 0;
+    for (; o < OC4; o += 4) {
+      const d00 = dout[e0 + o], d01 = dout[e0 + o + 1], d02 = dout[e0 + o + 2], d03 = dout[e0 + o + 3];
+      const d10 = dout[e1 + o], d11 = dout[e1 + o + 1], d12 = dout[e1 + o + 2], d13 = dout[e1 + o + 3];
+      const d20 = dout[e2 + o], d21 = dout[e2 + o + 1], d22 = dout[e2 + o + 2], d23 = dout[e2 + o + 3];
+      const d30 = dout[e3 + o], d31 = dout[e3 + o + 1], d32 = dout[e3 + o + 2], d33 = dout[e3 + o + 3];
+      const w0 = o * C;
+      const w1 = w0 + C;
+      const w2 = w1 + C;
+      const w3 = w2 + C;
+      for (let c = 0; c < C; c++) {
+        const y0 = weight[w0 + c];
+        const y1 = weight[w1 + c];
+        const y2 = weight[w2 + c];
+        const y3 = weight[w3 + c];
+        dinp[i0 + c] += d00 * y0 + d01 * y1 + d02 * y2 + d03 * y3;
+        dinp[i1 + c] += d10 * y0 + d11 * y1 + d12 * y2 + d13 * y3;
+        dinp[i2 + c] += d20 * y0 + d21 * y1 + d22 * y2 + d23 * y3;
+        dinp[i3 + c] += d30 * y0 + d31 * y1 + d32 * y2 + d33 * y3;
+      }
+    }
+    for (; o < OC; o++) {
+      const d0 = dout[e0 + o];
+      const d1 = dout[e1 + o];
+      const d2 = dout[e2 + o];
+      const d3 = dout[e3 + o];
+      const wp = o * C;
+      for (let c = 0; c < C; c++) {
+        const y = weight[wp + c];
+        dinp[i0 + c] += d0 * y;
+        dinp[i1 + c] += d1 * y;
+        dinp[i2 + c] += d2 * y;
+        dinp[i3 + c] += d3 * y;
+      }
+    }
+  }
+  // leftover rows: one row at a time, skipping all-zero blocks of 4 channels and zero entries
+  for (; r < r1; r++) {
+    const n = rows[r];
+    const ip = n * C;
+    const dp = n * OC;
+    let o = 0;
+    for (; o < OC4; o += 4) {
+      const d0 = dout[dp + o];
+      const d1 = dout[dp + o + 1];
+      const d2 = dout[dp + o + 2];
+      const d3 = dout[dp + o + 3];
+      if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) continue;
+      const w0 = o * C;
+      const w1 = w0 + C;
+      const w2 = w1 + C;
+      const w3 = w2 + C;
+      for (let c = 0; c < C; c++) {
+        dinp[ip + c] += d0 * weight[w0 + c] + d1 * weight[w1 + c] + d2 * weight[w2 + c] + d3 * weight[w3 + c];
+      }
+    }
+    for (; o < OC; o++) {
+      const d = dout[dp + o];
+      if (d === 0) continue;
+      const w0 = o * C;
+      for (let c = 0; c < C; c++) dinp[ip + c] += d * weight[w0 + c];
+    }
+  }
+}
+
+/**
+ * The dweight/dbias half of matmulBackward for the weight rows (output channels) [o0, o1) (o0 a multiple of 4,
+ * o1 one too or OC): dweight[o,:] += sum_n dout[n,o] inp[n,:], dbias[o] += sum_n dout[n,o], over the non-zero rows.
+ */
+export function matmulBackwardWeightRange(
+  dweight: FloatArray,
+  dbias: FloatArray | null,
+  dout: FloatArray,
+  inp: FloatArray,
+  rows: Int32Array,
+  C: number,
+  OC: number,
+  o0: number,
+  o1: number,
+): void {
   const R = rows.length;
   const R4 = R - (R & 3);
-  const OC4 = OC - (OC & 3);
-
+  const OC4 = o1 - ((o1 - o0) & 3);
   if (dbias !== null) {
-    for (let o = 0; o < OC; o++) {
+    for (let o = o0; o < o1; o++) {
       let s = 0;
       for (let r = 0; r < R; r++) s += dout[rows[r] * OC + o];
       dbias[o] += s;
     }
   }
-
-  // dinp[n,:] += sum_o dout[n,o] weight[o,:], tiled 4 rows x 4 channels: per c, 4 weight loads feed 16 FMAs.
-  if (dinp !== null) {
-    let r = 0;
-    for (; r < R4; r += 4) {
-      const e0 = rows[r] * OC;
-      const e1 = rows[r + 1] * OC;
-      const e2 = rows[r + 2] * OC;
-      const e3 = rows[r + 3] * OC;
-      const i0 = rows[r] * C;
-      const i1 = rows[r + 1] * C;
-      const i2 = rows[r + 2] * C;
-      const i3 = rows[r + 3] * C;
-      let o = 0;
-      for (; o < OC4; o += 4) {
-        const d00 = dout[e0 + o], d01 = dout[e0 + o + 1], d02 = dout[e0 + o + 2], d03 = dout[e0 + o + 3];
-        const d10 = dout[e1 + o], d11 = dout[e1 + o + 1], d12 = dout[e1 + o + 2], d13 = dout[e1 + o + 3];
-        const d20 = dout[e2 + o], d21 = dout[e2 + o + 1], d22 = dout[e2 + o + 2], d23 = dout[e2 + o + 3];
-        const d30 = dout[e3 + o], d31 = dout[e3 + o + 1], d32 = dout[e3 + o + 2], d33 = dout[e3 + o + 3];
-        const w0 = o * C;
-        const w1 = w0 + C;
-        const w2 = w1 + C;
-        const w3 = w2 + C;
-        for (let c = 0; c < C; c++) {
-          const y0 = weight[w0 + c];
-          const y1 = weight[w1 + c];
-          const y2 = weight[w2 + c];
-          const y3 = weight[w3 + c];
-          dinp[i0 + c] += d00 * y0 + d01 * y1 + d02 * y2 + d03 * y3;
-          dinp[i1 + c] += d10 * y0 + d11 * y1 + d12 * y2 + d13 * y3;
-          dinp[i2 + c] += d20 * y0 + d21 * y1 + d22 * y2 + d23 * y3;
-          dinp[i3 + c] += d30 * y0 + d31 * y1 + d32 * y2 + d33 * y3;
-        }
-      }
-      for (; o < OC; o++) {
-        const d0 = dout[e0 + o];
-        const d1 = dout[e1 + o];
-        const d2 = dout[e2 + o];
-        const d3 = dout[e3 + o];
-        const wp = o * C;
-        for (let c = 0; c < C; c++) {
-          const y = weight[wp + c];
-          dinp[i0 + c] += d0 * y;
-          dinp[i1 + c] += d1 * y;
-          dinp[i2 + c] += d2 * y;
-          dinp[i3 + c] += d3 * y;
-        }
-      }
-    }
-    // leftover rows: one row at a time, skipping all-zero blocks of 4 channels and zero entries
-    for (; r < R; r++) {
-      const n = rows[r];
-      const ip = n * C;
-      const dp = n * OC;
-      let o = 0;
-      for (; o < OC4; o += 4) {
-        const d0 = dout[dp + o];
-        const d1 = dout[dp + o + 1];
-        const d2 = dout[dp + o + 2];
-        const d3 = dout[dp + o + 3];
-        if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) continue;
-        const w0 = o * C;
-        const w1 = w0 + C;
-        const w2 = w1 + C;
-        const w3 = w2 + C;
-        for (let c = 0; c < C; c++) {
-          dinp[ip + c] += d0 * weight[w0 + c] + d1 * weight[w1 + c] + d2 * weight[w2 + c] + d3 * weight[w3 + c];
-        }
-      }
-      for (; o < OC; o++) {
-        const d = dout[dp + o];
-        if (d === 0) continue;
-        const w0 = o * C;
-        for (let c = 0; c < C; c++) dinp[ip + c] += d * weight[w0 + c];
-      }
-    }
-  }
-
-  // dweight[o,:] += sum_n dout[n,o] inp[n,:], tiled 4 channels x 4 rows: the 4 dweight rows stay in cache while
-  // the non-zero input rows stream past.
-  let o = 0;
+  // tiled 4 channels x 4 rows: the 4 dweight rows stay in cache while the non-zero input rows stream past.
+  let o = o0;
   for (; o < OC4; o += 4) {
     const w0 = o * C;
     const w1 = w0 + C;
@@ -268,7 +321,7 @@ export function matmulBackward(
       }
     }
   }
-  for (; o < OC; o++) {
+  for (; o < o1; o++) {
     const wp = o * C;
     for (let r = 0; r < R; r++) {
       const n = rows[r];
