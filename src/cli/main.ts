@@ -52,6 +52,9 @@ program
   .option('--catalog <file>', 'measure each preset\'s step-0 eval accuracy and record the model in this catalogue (public/models/index.json)')
   .option('--name <text>', 'display name for the catalogue')
   .option('--description <text>', 'one-line description for the catalogue')
+  .option('--lr-schedule <name>', 'constant, or cosine (decay to 0.1x by the last step)', 'constant')
+  .option('--drop-carry <p>', 'arithmetic: write a carrying sum without its carry with probability p (a deliberate flaw GRPO can fix)', '0')
+  .option('--direct <f>', 'calculator: fraction of demonstrations answered without the tool', '0')
   .addOption(new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
   .action((opts) => run(() => pretrainCommand(opts)));
 

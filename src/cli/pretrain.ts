@@ -1,7 +1,9 @@
 // `grpo-playground pretrain`: the recipe for the bundled tiny models. A random-init Llama-style model with
 // the character tokenizer is taught the chat format and one or more presets' tasks by supervised training
-// on rows from each task's own seeded generator (never its held-out rows), then written as a Hugging Face
-// folder. With --catalog it also measures each preset's step-0 eval accuracy (greedy, held-out rows) and
+// on expert demonstrations (src/rl/demos.ts) of rows from each task's own seeded generator (never its
+// held-out rows), played through the task's environment: multi-turn tasks (calculator, guess-number) train
+// on the assistant's turns only, with tool results and game replies as context. Then it is written as a
+// Hugging Face folder. With --catalog it also measures each preset's step-0 eval accuracy (greedy, held-out rows) and
 // records the model in the catalogue (public/models/index.json). Deterministic for a seed: the same command
 // rebuilds the same weights, bit for bit.
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -9,12 +11,18 @@ import { join } from 'node:path';
 import { modelFolderFiles, createTinyModel, type LoadedModel } from '../engine/io/model-folder.ts';
 import { writeModelFolder } from '../engine/io/node-source.ts';
 import { CHATML_NO_SYSTEM_TEMPLATE } from '../engine/chat.ts';
+import { DEFAULT_EXTRA_TOKENS } from '../engine/tokenizer.ts';
+import { DemoError, demoPolicy, playDemonstration, type DemoPolicy } from '../rl/demos.ts';
+import { isMultiTurnTask } from '../rl/envs/types.ts';
 import { supervisedFineTune } from '../rl/sft.ts';
 import { ModelCatalog, parseModelCatalog, type CatalogEntry } from '../rl/model-catalog.ts';
 import { getPreset } from '../rl/presets.ts';
 import { Trainer } from '../rl/trainer.ts';
+import { dropCarry } from '../rl/flaws.ts';
+import { learningRate } from '../rl/schedule.ts';
+import { randomUniform, Stream } from '../engine/rng.ts';
 import { createTask } from '../rl/tasks/index.ts';
-import type { Task } from '../rl/tasks/types.ts';
+import type { Task, TaskParams } from '../rl/tasks/types.ts';
 import type { RunConfig } from '../rl/config/schema.ts';
 import { createBackend, type BackendChoice } from './backend.ts';
 import { CliError, parseCount } from './load-config.ts';
@@ -33,12 +41,23 @@ export interface PretrainFlags {
   catalog?: string;
   name?: string;
   description?: string;
+  /** calculator: fraction of products answered without the tool (DemoOptions.directProducts). */
+  direct?: string;
+  /** arithmetic: probability that a carrying addition is written without its carry (src/rl/flaws.ts). */
+  dropCarry?: string;
+  /** constant or cosine (decay to 0.1x over the run, for a settled final model). */
+  lrSchedule?: string;
 }
 
-/** The supervised target for a row: the ideal reply in the presets' answer format. */
-function idealCompletion(answer: string): string {
-  return `<answer>${answer}</answer>`;
-}
+/**
+ * Whole tokens for the multi-turn formats' tags: "<tool>calculator</tool><args>1+2</args>" is 17 tokens
+ * instead of 39, so episodes fit the context and train faster. Only models with a multi-turn task get them
+ * (single-turn recipes keep the default vocabulary, and so their exact weights).
+ */
+const MULTI_TURN_EXTRA_TOKENS = [...DEFAULT_EXTRA_TOKENS, '<guess>', '</guess>', '<tool>', '</tool>', '<args>', '</args>'];
+
+/** Counter offset of the flaw's uniforms in the data stream (far from the task generators' counters). */
+const FLAW_COUNTER = 0x4000_0000;
 
 export async function pretrainCommand(flags: PretrainFlags, argv: string[] = process.argv.slice(2)): Promise<void> {
   const steps = parseCount('--steps', flags.steps, 1);
@@ -49,6 +68,12 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
   const lr = Number(flags.lr);
   if (!(lr > 0 && lr < 1)) throw new CliError(`--lr must be a number in (0, 1), got "${flags.lr}"`);
   if (hidden % 4 !== 0) throw new CliError(`--hidden must be a multiple of 4 (4 attention heads), got ${hidden}`);
+  const dropCarryP = Number(flags.dropCarry ?? '0');
+  if (!(dropCarryP >= 0 && dropCarryP <= 1)) throw new CliError(`--drop-carry must be a number in [0, 1], got "${flags.dropCarry}"`);
+  const schedule = flags.lrSchedule ?? 'constant';
+  if (schedule !== 'constant' && schedule !== 'cosine') throw new CliError(`--lr-schedule must be constant or cosine, got "${schedule}"`);
+  const directProducts = Number(flags.direct ?? '0');
+  if (!(directProducts >= 0 && directProducts <= 1)) throw new CliError(`--direct must be a number in [0, 1], got "${flags.direct}"`);
 
   // Each preset contributes its task with the preset's own parameters, so the model learns exactly the
   // distribution the preset trains on. --task NAME (older form) means that task with default parameters.
@@ -60,34 +85,62 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
       throw new CliError((e as Error).message);
     }
   });
-  const tasks: Task[] = flags.task ? [createTask(flags.task, {})] : presets.map((p) => createTask(p.task.name, p.task.params));
-  if (tasks.length === 0) throw new CliError('give --preset NAME[,NAME...]');
+  const taskSpecs: { name: string; params: TaskParams }[] = flags.task
+    ? [{ name: flags.task, params: {} }]
+    : presets.map((p) => ({ name: p.task.name, params: p.task.params }));
+  if (taskSpecs.length === 0) throw new CliError('give --preset NAME[,NAME...]');
+  const tasks: Task[] = taskSpecs.map((t) => {
+    try {
+      return createTask(t.name, t.params);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  });
+  const policies: DemoPolicy[] = taskSpecs.map((t) => {
+    try {
+      return demoPolicy(t.name, t.params, { directProducts });
+    } catch (e) {
+      if (e instanceof DemoError) throw new CliError(e.message);
+      throw e;
+    }
+  });
 
   // No system prompt in the template: the model learns the format from its data, and char-level system
   // prompts would make every sequence ~3x longer (so every step ~3x slower) for nothing.
   const base = createTinyModel({
     seed,
     chatTemplate: CHATML_NO_SYSTEM_TEMPLATE,
+    extraTokens: tasks.some(isMultiTurnTask) ? MULTI_TURN_EXTRA_TOKENS : undefined,
     config: { hidden_size: hidden, intermediate_size: hidden * 2, num_hidden_layers: layers, num_attention_heads: 4, num_key_value_heads: 2 },
   });
   const backend = await createBackend(flags.backend);
   const t0 = performance.now();
   const what = flags.task ? `task ${flags.task}` : `preset${presets.length > 1 ? 's' : ''} ${presetNames.join(', ')}`;
   process.stderr.write(`pretrain ${base.layout.count.toLocaleString('en-US')} params on ${what} for ${steps} steps (batch ${batchSize}, lr ${lr}) on ${backend.deviceName}\n`);
-  // Example i comes from task i mod K: every batch mixes the tasks evenly.
+  // Example i comes from task i mod K: every batch mixes the tasks evenly. A single-turn demonstration is
+  // the prompt then the reply; a multi-turn one is the whole episode, cut to the model's context.
+  const codec = { tokenizer: base.tokenizer, chatTemplate: base.chatTemplate };
+  const maxLength = base.config.max_position_embeddings;
   const params = await supervisedFineTune(
     base,
     backend,
     tasks[0],
-    (i) => {
-      const task = tasks[i % tasks.length];
-      const row = task.trainRow(seed, Math.floor(i / tasks.length));
-      return { task, row, completion: idealCompletion(row.answer) };
+    async (i) => {
+      const k = i % tasks.length;
+      const row = tasks[k].trainRow(seed, Math.floor(i / tasks.length));
+      // The carry flaw draws one uniform per example (not per problem), so every problem is seen both ways.
+      const policy: DemoPolicy =
+        dropCarryP > 0 && tasks[k].name === 'arithmetic'
+          ? () => `<answer>${dropCarry(row, dropCarryP, randomUniform(seed, Stream.data, FLAW_COUNTER + i))}</answer>`
+          : policies[k];
+      const demo = await playDemonstration(codec, tasks[k], row, policy, maxLength);
+      return { segments: demo.segments };
     },
     {
       steps,
       batchSize,
       learningRate: lr,
+      learningRateAt: (s) => learningRate(s, steps, { schedule, baseLr: lr, warmupSteps: 0, minLrRatio: 0.1 }),
       onStep: (s, loss) => {
         if ((s + 1) % 50 === 0 || s === steps - 1) {
           process.stderr.write(`step ${s + 1}/${steps} loss ${loss.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
@@ -118,11 +171,16 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
       tasks: [...new Set(tasks.map((t) => t.name))],
       presets: presetNames,
       baselines,
-      recipe: `npx grpo-playground pretrain ${argv.filter((a) => a !== 'pretrain').join(' ')}`,
+      recipe: `npx grpo-playground pretrain ${argv.filter((a) => a !== 'pretrain').map(shellWord).join(' ')}`,
     };
     await updateCatalog(flags.catalog, entry);
     process.stderr.write(`recorded ${id} in ${flags.catalog}\n`);
   }
+}
+
+/** A command-line word as a POSIX shell reads it back (quoted when it holds spaces or shell characters). */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 function round(x: number): number {
