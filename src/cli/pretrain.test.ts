@@ -1,5 +1,6 @@
 // The bundled models' recipe as a user runs it: a real `pretrain` process writes a model folder that loads
-// back, the same seed gives the same bytes, and --catalog records a valid entry with measured baselines.
+// back, the same seed gives the same bytes, and --catalog records a valid entry with measured baselines;
+// multi-turn presets train on played demonstrations; tasks without demonstrations are refused.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,28 @@ describe('grpo-playground pretrain', () => {
     expect(Object.keys(entry.baselines)).toEqual(['arithmetic', 'sort']);
     expect(entry.recipe).toContain('--preset arithmetic,sort');
   }, 120_000);
+
+  it('pretrains on a multi-turn preset (calculator) deterministically, with the tool tags as whole tokens', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grpo-pretrain-'));
+    const small = ['--preset', 'calculator', '--steps', '2', '--batch', '2', '--hidden', '16', '--layers', '1', '--backend', 'cpu'];
+    const catalog = join(dir, 'index.json');
+    const { stderr } = await run(['pretrain', ...small, '--out', join(dir, 'a'), '--catalog', catalog]);
+    expect(stderr).toMatch(/preset calculator: step-0 eval accuracy \d\.\d{3}/);
+    await run(['pretrain', ...small, '--out', join(dir, 'b')]);
+    const [a, b] = await Promise.all([readFile(join(dir, 'a', 'model.safetensors')), readFile(join(dir, 'b', 'model.safetensors'))]);
+    expect(a.equals(b)).toBe(true);
+    const loaded = await loadModelFolder(nodeDirSource(join(dir, 'a')));
+    expect(loaded.tokenizer.encode('<tool>calculator</tool><args>1+2</args>')).toHaveLength(17);
+    const entry = parseModelCatalog(await readFile(catalog, 'utf8')).models[0];
+    expect(entry).toMatchObject({ id: 'a', tasks: ['calculator'], presets: ['calculator'] });
+  }, 120_000);
+
+  it('refuses a preset whose task has no demonstrations, naming the tasks it can demonstrate', async () => {
+    const err = (await run(['pretrain', '--preset', 'word-game', '--out', join(tmpdir(), 'never')]).catch((e) => e)) as { code: number; stderr: string };
+    expect(err.code).toBe(1);
+    expect(err.stderr.trim().split('\n')).toHaveLength(1);
+    expect(err.stderr).toMatch(/no demonstrations for task 'word-game' \(pretrain can demonstrate: arithmetic, reverse, sort, own-data, countdown, length, calculator, guess-number\)/);
+  });
 
   it('refuses an unknown preset with one line', async () => {
     const err = await run(['pretrain', '--preset', 'nope', '--out', join(tmpdir(), 'never')]).catch((e) => e as { code: number; stderr: string });
