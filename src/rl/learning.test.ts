@@ -1,7 +1,7 @@
 // Proof that GRPO learns, on the CPU backend, deterministically (fixed seeds, bit-identical runs):
 // 1. a freshly initialised model discovers the answer-tag format from the format reward alone;
-// 2. the bundled tiny-arith model, under the default preset, raises its greedy accuracy on the problems it
-//    trains on (held-out accuracy is reported alongside: generalising addition is this tiny model's limit).
+// 2. the bundled tiny-arith model, under the default preset, raises its greedy accuracy on held-out problems
+//    (it was pretrained to usually forget the carry; GRPO teaches it to carry).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/cpu/backend.ts';
@@ -9,7 +9,6 @@ import { createTinyModel, loadModelFolder } from '../engine/io/model-folder.ts';
 import { nodeDirSource } from '../engine/io/node-source.ts';
 import { defaultRunConfig } from './config/schema.ts';
 import { DEFAULT_PRESET, getPreset } from './presets.ts';
-import type { TaskRow } from './tasks/types.ts';
 import { Trainer } from './trainer.ts';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -43,25 +42,15 @@ describe('GRPO learns', () => {
     expect(events.some((e) => e.endsWith('reward_vs_correctness'))).toBe(true);
   });
 
-  it('the bundled tiny-arith model: greedy accuracy on its training problems rises by >= 0.1 in 10 steps', async () => {
+  it('the default preset on the bundled tiny-arith model: held-out accuracy rises by >= 0.25 in 20 steps', async () => {
     const loaded = await loadModelFolder(nodeDirSource(join(import.meta.dirname, '..', '..', 'public', 'models', 'tiny-arith')));
     const config = getPreset(DEFAULT_PRESET);
     const trainer = await Trainer.create(config, loaded, new CpuBackend());
-    const seen = new Map<string, TaskRow>();
-    for (let i = 0; i < 2000; i++) {
-      const row = trainer.task.trainRow(config.seed, i);
-      seen.set(row.prompt, row);
-    }
-    const trainRows = [...seen.values()];
-    const before = (await trainer.evaluate(trainRows)).metrics['eval/accuracy'];
-    const heldOutBefore = (await trainer.evaluate()).metrics['eval/accuracy'];
-    for (let s = 0; s < 10; s++) await trainer.step();
-    const after = (await trainer.evaluate(trainRows)).metrics['eval/accuracy'];
-    const heldOutAfter = (await trainer.evaluate()).metrics['eval/accuracy'];
-    console.log(
-      `tiny-arith, ${trainRows.length} training problems: greedy accuracy ${before.toFixed(3)} -> ${after.toFixed(3)}; ` +
-        `held-out ${heldOutBefore.toFixed(3)} -> ${heldOutAfter.toFixed(3)}`,
-    );
-    expect(after - before).toBeGreaterThanOrEqual(0.1);
+    const before = (await trainer.evaluate()).metrics['eval/accuracy'];
+    for (let s = 0; s < 20; s++) await trainer.step();
+    const after = (await trainer.evaluate()).metrics['eval/accuracy'];
+    console.log(`tiny-arith, default preset, ${config.task.evalSize} held-out problems: greedy accuracy ${before.toFixed(3)} -> ${after.toFixed(3)} in 20 steps`);
+    expect(before).toBeLessThanOrEqual(0.5);
+    expect(after - before).toBeGreaterThanOrEqual(0.25);
   });
 });

@@ -30,10 +30,16 @@ async function scoreWith(spec: CriterionSpec, ctx: ScoreContext): Promise<number
 }
 
 describe('presets', () => {
-  it('one preset per task; arithmetic is the untouched default', () => {
+  it('one preset per task; arithmetic is the default, the schema defaults plus its task size, eval and schedule', () => {
     for (const task of TASK_NAMES) expect(PRESET_NAMES.filter((n) => PRESETS[n].task.name === task).length, task).toBeGreaterThan(0);
     expect(DEFAULT_PRESET).toBe('arithmetic');
-    expect(PRESETS.arithmetic).toEqual(defaultRunConfig());
+    const expected = defaultRunConfig();
+    expected.task.params = { maxOperand: 29 };
+    expected.task.evalSize = 128;
+    expected.grpo.lrSchedule = 'cosine';
+    expected.eval.every = 10;
+    expected.steps = 60;
+    expect(PRESETS.arithmetic).toEqual(expected);
     for (const task of SINGLE_TURN) expect(PRESET_NAMES.filter((n) => PRESETS[n].task.name === task).length, task).toBeGreaterThan(0);
     for (const name of PRESET_NAMES) {
       expect(PRESET_DESCRIPTIONS[name], name).toBeTruthy();

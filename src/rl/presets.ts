@@ -5,7 +5,7 @@
 // saturates within a step or two and correctness stays 0; a later issue trains models for these tasks).
 // Sizes are chosen so prompt + completion fit its 256 positions (presets.test.ts checks).
 
-import { defaultRunConfig, mergeWithDefaults, type RunConfig, type RunConfigInput } from './config/schema.ts';
+import { mergeWithDefaults, type RunConfig, type RunConfigInput } from './config/schema.ts';
 import type { CriterionKindName } from './rubric/criteria.ts';
 
 function deepFreeze<T>(value: T): T {
@@ -69,6 +69,23 @@ const GAME_SETTINGS: Omit<RunConfigInput, 'version'> = {
   eval: { maxNewTokens: 12 },
 };
 
+/**
+ * The default preset: "a+b" with operands 0-29 on tiny-arith, which was pretrained to forget the carry most
+ * of the time (src/rl/flaws.ts): its greedy answers are right on under half of the 128 held-out problems,
+ * its samples often are, and GRPO teaches it to carry (measured in the README). 128 eval rows keep the
+ * accuracy's standard error near 0.04.
+ */
+const ARITHMETIC: RunConfigInput = {
+  version: 1,
+  task: { name: 'arithmetic', params: { maxOperand: 29 }, evalSize: 128 },
+  // A cosine decay settles the policy once it has learned to carry (held-out accuracy wobbles less late on).
+  grpo: { lrSchedule: 'cosine' },
+  eval: { every: 10 },
+  steps: 60,
+};
+const ARITHMETIC_DESCRIPTION =
+  'The default: "a+b" with operands 0-29 on tiny-arith, a model that usually forgets to carry the one; watch GRPO teach it to carry (held-out accuracy about 0.48 -> 0.9 in 60 steps, about 2 minutes on a laptop CPU).';
+
 const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInput }> = {
   reverse: {
     description: 'Reverse 3-5 letter strings. tiny-arith (arithmetic only, never saw letters) learns just the format here.',
@@ -122,10 +139,11 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
   },
   calculator: {
     description:
-      'Tool use: call <tool>calculator</tool><args>...</args>, read the result, answer in <answer>. Tool results are masked out of the loss. tiny-arith has never seen the tool format.',
+      'Tool use: call <tool>calculator</tool><args>3*7+8</args>, read the result, answer in <answer>. Tool results are masked out of the loss. The bundled tiny-tools model imitated an expert who does most products in its head; it cannot multiply, so it gets those wrong until GRPO finds that the calculator pays (tool_use and accuracy rise together).',
     config: {
       version: 1,
-      task: { name: 'calculator', params: {}, evalSize: 8 },
+      model: { id: 'tiny-tools' },
+      task: { name: 'calculator', params: { maxOperand: 9 }, evalSize: 32 },
       rubric: {
         criteria: [
           { name: 'correct_answer', kind: 'correct_answer', weight: 1, params: {} },
@@ -165,14 +183,13 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
 
 /** One line per preset for people (what it does, and what to expect from the bundled model). */
 export const PRESET_DESCRIPTIONS: Readonly<Record<string, string>> = deepFreeze({
-  arithmetic: 'The defaults: "a+b" with single-digit operands on the bundled tiny-arith model.',
+  arithmetic: ARITHMETIC_DESCRIPTION,
   ...Object.fromEntries(Object.entries(PRESET_INPUTS).map(([name, p]) => [name, p.description])),
 });
 
 /** Frozen: use getPreset for a copy to edit. */
 export const PRESETS: Readonly<Record<string, RunConfig>> = deepFreeze({
-  /** The defaults: "a+b" with single-digit operands on the bundled tiny model. */
-  arithmetic: defaultRunConfig(),
+  arithmetic: mergeWithDefaults(ARITHMETIC),
   ...Object.fromEntries(Object.entries(PRESET_INPUTS).map(([name, p]) => [name, mergeWithDefaults(p.config)])),
 });
 

@@ -3,7 +3,8 @@
 // runs code (custom_code, regex, llm_judge criteria) is NOT applied here: the page starts on the default
 // config and the consent prompt (consent-store.ts, ShareLinkNotice.tsx) applies it once the user accepts.
 // Curves that came with the link are returned whether or not the config awaits consent (they are data).
-import { defaultRunConfig, type RunConfig } from '../../rl/config/schema.ts';
+import type { RunConfig } from '../../rl/config/schema.ts';
+import { DEFAULT_PRESET, getPreset } from '../../rl/presets.ts';
 import type { CurveSummary } from './curves.ts';
 import { openShareLink } from './share-link.ts';
 import { untrustedCriteria } from './untrusted.ts';
@@ -19,7 +20,7 @@ export interface InitialConfig {
 
 export function initialConfig(hash: string = typeof location === 'undefined' ? '' : location.hash): InitialConfig {
   const link = openShareLink(hash);
-  if (!link.config) return { config: defaultRunConfig(), shareError: link.configError, sharedCurves: null };
+  if (!link.config) return { config: getPreset(DEFAULT_PRESET), shareError: link.configError, sharedCurves: null };
   const needsConsent = untrustedCriteria(link.config).length > 0;
-  return { config: needsConsent ? defaultRunConfig() : link.config, shareError: null, sharedCurves: link.curves };
+  return { config: needsConsent ? getPreset(DEFAULT_PRESET) : link.config, shareError: null, sharedCurves: link.curves };
 }
