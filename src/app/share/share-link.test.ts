@@ -1,6 +1,7 @@
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../../rl/config/schema.ts';
+import { DEFAULT_PRESET, getPreset } from '../../rl/presets.ts';
 import { decodeShareUrl, MAX_SHARE_PAYLOAD } from '../../rl/config/share.ts';
 import { hiddenControls } from '../classroom.ts';
 import { CURVES_PARAM, summarizeCurves } from './curves.ts';
@@ -141,7 +142,7 @@ describe('opening a link at page load', () => {
   it('keeps a config with code out of the run config until the user accepts', () => {
     const url = buildShareLink(BASE, { config: withCode(), curves });
     const init = initialConfig(hashOf(url));
-    expect(init.config).toEqual(defaultRunConfig());
+    expect(init.config).toEqual(getPreset(DEFAULT_PRESET));
     expect(init.shareError).toBeNull();
     expect(init.sharedCurves).toEqual(curves);
     const state = linkState(openShareLink(hashOf(url)), false);
@@ -152,7 +153,7 @@ describe('opening a link at page load', () => {
 
   it('a bad link keeps the default config and says why', () => {
     const init = initialConfig('#run=garbage');
-    expect(init.config).toEqual(defaultRunConfig());
+    expect(init.config).toEqual(getPreset(DEFAULT_PRESET));
     expect(init.shareError).toMatch(/corrupted/);
     const state = linkState(openShareLink('#run=garbage'), false);
     expect(state).toMatchObject({ pending: null, errorKeptWork: false });
@@ -174,7 +175,7 @@ describe('the consent store', () => {
       useShareLink.setState(linkState(openShareLink(hashOf(buildShareLink(BASE, { config, curves }))), replacesWork));
 
     open(withCode(), false);
-    expect(useStore.getState().config).toEqual(defaultRunConfig());
+    expect(useStore.getState().config).toEqual(getPreset(DEFAULT_PRESET));
     useShareLink.getState().accept();
     expect(useStore.getState().config).toEqual(withCode());
     expect(useStore.getState().sharedCurves).toEqual(curves);

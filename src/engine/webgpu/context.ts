@@ -151,7 +151,9 @@ export class GpuContext {
     if (data.length === 0) return;
     this.checkAlive();
     const staging = this.pool.acquire(data.byteLength, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'upload');
-    this.device.queue.writeBuffer(staging, 0, data.buffer, data.byteOffset, data.byteLength);
+    // writeBuffer takes no SharedArrayBuffer (the CPU backend's tensors live in one when it runs threads).
+    const source = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? data.slice() : data;
+    this.device.queue.writeBuffer(staging, 0, source.buffer, source.byteOffset, source.byteLength);
     this.endPass();
     this.getEncoder().copyBufferToBuffer(staging, 0, dst.buffer, dst.byteOffset, data.byteLength);
     this.pendingRelease.push(staging);

@@ -193,12 +193,18 @@ describe('nonDefaultValues / mergeWithDefaults / configDiff', () => {
 });
 
 describe('presets', () => {
-  it("'arithmetic' is the defaults, valid, and copies are independent", () => {
-    expect(getPreset('arithmetic')).toEqual(defaultRunConfig());
+  it("'arithmetic' is the schema defaults with its own task size and run settings, valid, and copies are independent", () => {
+    const { task, grpo, eval: ev, steps, ...rest } = getPreset('arithmetic');
+    const { task: dTask, grpo: dGrpo, eval: dEval, steps: _s, ...dRest } = defaultRunConfig();
+    expect(rest).toEqual(dRest);
+    expect(task).toEqual({ ...dTask, params: { maxOperand: 29 }, evalSize: 128 });
+    expect(grpo).toEqual({ ...dGrpo, lrSchedule: 'cosine' });
+    expect(ev).toEqual({ ...dEval, every: 10 });
+    expect(steps).toBe(60);
     for (const p of Object.values(PRESETS)) expect(parseRunConfig(p)).toEqual(p);
     const copy = getPreset('arithmetic');
     copy.steps = 1;
-    expect(getPreset('arithmetic').steps).toBe(50);
+    expect(getPreset('arithmetic').steps).toBe(60);
     expect(Object.isFrozen(PRESETS.arithmetic.grpo)).toBe(true);
   });
 
