@@ -89,7 +89,8 @@ test('Learn walks through one GRPO update with the real numbers of the step', as
   await expect(rows).toHaveCount(G);
   for (const [i, row] of (await rows.all()).entries()) {
     const formula = (await row.locator('td').nth(1).textContent()) ?? '';
-    expect(formula).toMatch(/^\(-?\d\.\d{3} − -?\d\.\d{3}\) \/ \d\.\d{3} = -?\d\.\d{3}$/);
+    // The divisor is the group std (+ epsilon): 1.00e-4 when every completion scored the same.
+    expect(formula).toMatch(/^\(-?\d\.\d{3} − -?\d\.\d{3}\) \/ (\d\.\d{3}|\d\.\d{2}e-\d) = -?\d\.\d{3}$/);
     const advantage = num(await row.locator('strong').textContent());
     if (std > 1e-6) expect(advantage).toBeCloseTo((rewards[i] - mean) / std, 1);
     else expect(advantage).toBe(0);

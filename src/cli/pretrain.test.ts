@@ -37,7 +37,7 @@ describe('grpo-playground pretrain', () => {
 
   it('pretrains on a multi-turn preset (calculator) deterministically, with the tool tags as whole tokens', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'grpo-pretrain-'));
-    const small = ['--preset', 'calculator', '--steps', '2', '--batch', '2', '--hidden', '16', '--layers', '1', '--backend', 'cpu'];
+    const small = ['--preset', 'calculator', '--direct', '0.7', '--steps', '2', '--batch', '2', '--hidden', '16', '--layers', '1', '--backend', 'cpu'];
     const catalog = join(dir, 'index.json');
     const { stderr } = await run(['pretrain', ...small, '--out', join(dir, 'a'), '--catalog', catalog]);
     expect(stderr).toMatch(/preset calculator: step-0 eval accuracy \d\.\d{3}/);
@@ -48,6 +48,7 @@ describe('grpo-playground pretrain', () => {
     expect(loaded.tokenizer.encode('<tool>calculator</tool><args>1+2</args>')).toHaveLength(17);
     const entry = parseModelCatalog(await readFile(catalog, 'utf8')).models[0];
     expect(entry).toMatchObject({ id: 'a', tasks: ['calculator'], presets: ['calculator'] });
+    expect(entry.recipe).toContain('--direct 0.7');
   }, 120_000);
 
   it('refuses a preset whose task has no demonstrations, naming the tasks it can demonstrate', async () => {

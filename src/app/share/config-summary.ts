@@ -1,5 +1,7 @@
-// "What's in this link": the settings that differ from the defaults, one short line each (path = value).
-import { configDiff, defaultRunConfig, type RunConfig } from '../../rl/config/schema.ts';
+// "What's in this link": the settings that differ from the default preset (what the page opens with), one
+// short line each (path = value).
+import { configDiff, type RunConfig } from '../../rl/config/schema.ts';
+import { DEFAULT_PRESET, getPreset } from '../../rl/presets.ts';
 
 const MAX_VALUE_CHARS = 60;
 
@@ -10,7 +12,7 @@ function shortValue(v: unknown): string {
 
 /** e.g. ["grpo.learningRate = 0.005", "rubric.criteria[1].weight = 0"]; empty for the default config. */
 export function nonDefaultSettings(config: RunConfig): string[] {
-  return configDiff(defaultRunConfig(), config)
+  return configDiff(getPreset(DEFAULT_PRESET), config)
     .filter((d) => d.path !== 'version')
     .map((d) => `${d.path} = ${shortValue(d.b)}`);
 }

@@ -11,6 +11,9 @@ import { SPLIT_KERNEL_NAMES, SPLIT_KERNELS, type Arg, type SplitKernelName } fro
 import { CONTROL_BYTES, controlViews, CTRL, errorText, MAX_ARGS, MAX_CHUNKS, MAX_THREADS, TAG, takeChunks, type FromThread, type ToThread } from './thread.ts';
 
 /** 'auto' uses at most this many threads (more rarely pays for this engine's model sizes). */
+/** How long a wait may see no progress before the pool is declared stuck. */
+const STUCK_MS = 60_000;
+
 export const AUTO_MAX_THREADS = 8;
 const STARTUP_TIMEOUT_MS = 30_000;
 /** Freed buffers are dropped by the helpers with the next new buffers, or sooner once this many are waiting. */
@@ -233,11 +236,23 @@ export class ThreadPool {
   /** Block until control slot `slot` reaches `n`; throws (and stops the pool) if a helper thread exits meanwhile. */
   private waitFor(slot: number, n: number, what: string): void {
     const c = this.ctrl;
+    let last = -1;
+    let since = performance.now();
     for (;;) {
       const v = Atomics.load(c, slot);
       if (v >= n) return;
       if (Atomics.load(c, CTRL.DEAD) !== 0) {
         const reason = `a CPU thread exited during ${what}`;
+        this.stop('broken', reason);
+        throw new Error(`${reason}; the CPU backend continues on one thread`);
+      }
+      // A watchdog: no chunk of any kernel takes this long, so no progress means a stuck helper. Say so
+      // rather than wait forever (one hang was seen once and not reproduced: see the README).
+      if (v !== last) {
+        last = v;
+        since = performance.now();
+      } else if (performance.now() - since > STUCK_MS) {
+        const reason = `a CPU thread stopped responding during ${what}`;
         this.stop('broken', reason);
         throw new Error(`${reason}; the CPU backend continues on one thread`);
       }
