@@ -5,6 +5,8 @@
 // here with lz-string, so the wire formats are checked independently of the page's own encoder.
 import LZString from 'lz-string';
 import { expect, test, type Page } from '@playwright/test';
+import { nonDefaultValues } from '../src/rl/config/schema.ts';
+import { DEFAULT_PRESET, getPreset } from '../src/rl/presets.ts';
 
 const SHOTS = 'test-results/screenshots';
 const MAX_SHARE_PAYLOAD = 64 * 1024;
@@ -20,6 +22,15 @@ function watchErrors(page: Page): string[] {
 
 const pack = (value: unknown) => LZString.compressToEncodedURIComponent(typeof value === 'string' ? value : JSON.stringify(value));
 const runLink = (config: unknown, extra = '') => `/#run=${pack(config)}${extra}`;
+
+/** A run payload as the page writes it for the default preset (its non-default values), with `patch` on top. */
+function fromPreset(patch: Record<string, number | Record<string, unknown>>): Record<string, unknown> {
+  const base = nonDefaultValues(getPreset(DEFAULT_PRESET)) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    base[key] = typeof value === 'object' ? { ...((base[key] as object | undefined) ?? {}), ...value } : value;
+  }
+  return base;
+}
 
 /** Opens the Share panel and returns the link it shows. */
 async function shareLink(page: Page): Promise<string> {
@@ -75,7 +86,7 @@ test('Share copies a link that reopens the same config in a new page', async ({ 
   const otherErrors = watchErrors(other);
   await other.goto(url);
   await expect(other.getByRole('alert')).toHaveCount(0);
-  expect(JSON.parse((await other.getByTestId('committed-config').textContent()) ?? '{}')).toEqual({ version: 1, grpo: { learningRate: 0.005 } });
+  expect(JSON.parse((await other.getByTestId('committed-config').textContent()) ?? '{}')).toEqual(fromPreset({ grpo: { learningRate: 0.005 } }));
   expect(await shareLink(other)).toBe(url);
   expect(await sharedSettings(other)).toEqual(['grpo.learningRate = 0.005']);
 
@@ -164,14 +175,14 @@ test('a link with curves shows them as a reference; bad curves are dropped alone
     train: { step: steps, series: { reward: steps.map((s) => Number((s / 50).toPrecision(3))), 'rewards/correct_answer/mean': steps.map(() => 0.5) } },
     evals: { step: [0, 50], series: { 'eval/accuracy': [0.1, 0.6] } },
   };
-  await page.goto(runLink({ version: 1, grpo: { groupSize: 4 } }, `&curves=${pack(curves)}`));
+  await page.goto(runLink(fromPreset({ grpo: { groupSize: 4 } }), `&curves=${pack(curves)}`));
   await expect(page.getByTestId('share-reference')).toHaveText(/curves of its run 'shared demo' \(50 steps, reward 0\.02 → 1, eval accuracy 0\.1 → 0\.6\)/);
   // Before any run of its own, the reward chart already draws the shared run: dashed, as the reference.
   await expect(page.getByTestId('reward-chart').locator('path.recharts-line-curve[stroke-dasharray]').first()).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/share-curves.png`, fullPage: true });
 
   await page.goto('about:blank');
-  await page.goto(runLink({ version: 1, grpo: { groupSize: 4 } }, '&curves=not-a-summary'));
+  await page.goto(runLink(fromPreset({ grpo: { groupSize: 4 } }), '&curves=not-a-summary'));
   await expect(page.getByTestId('share-curves-error')).toContainText('The curves in this link were left out (curve summary is corrupted');
   expect(await sharedSettings(page)).toEqual(['grpo.groupSize = 4']);
   await expect(page.getByTestId('share-error')).toHaveCount(0);
@@ -221,7 +232,7 @@ test('a link pasted into an open page keeps the current work unless the user ope
   await closeShare(page);
 
   // A good link: asked first; "keep" keeps, "open" replaces.
-  const hash = runLink({ version: 1, steps: 7 }).slice(2);
+  const hash = runLink(fromPreset({ steps: 7 })).slice(2);
   await page.evaluate((h) => (location.hash = h), hash);
   const consent = page.getByTestId('share-consent');
   await expect(consent.getByRole('heading', { name: 'Open the run from this link?' })).toBeVisible();

@@ -1,9 +1,9 @@
 // Built-in run configs, selectable by name in the UI and with the CLI's --preset: one per task. Each pairs the
 // task's correctness criterion (weight 1) with partial credit for the <answer> format (0.2), which gives a
-// signal before any answer is right. The bundled model, tiny-arith, was trained on arithmetic only: the other
-// presets name it too, so they run everywhere, but on them it learns only the format (its format score
-// saturates within a step or two and correctness stays 0; a later issue trains models for these tasks).
-// Sizes are chosen so prompt + completion fit its 256 positions (presets.test.ts checks).
+// signal before any answer is right. The bundled models: tiny-arith (arithmetic, the default) and tiny-tools
+// (calculator tool use) were pretrained to half-solve their presets; the other presets name tiny-arith so they
+// run everywhere, but on them it learns only the format (their descriptions say so).
+// Sizes are chosen so prompt + completion fit the models' 256 positions (presets.test.ts checks).
 
 import { mergeWithDefaults, type RunConfig, type RunConfigInput } from './config/schema.ts';
 import type { CriterionKindName } from './rubric/criteria.ts';
