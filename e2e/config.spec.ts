@@ -3,17 +3,9 @@
 // line-numbered error. What the store holds is read through the page (the fields' data-committed attributes
 // and the committed-config JSON), never through globals. Screenshots go to test-results/screenshots/.
 import { expect, test, type Page } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 
 const SHOTS = 'test-results/screenshots';
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  return errors;
-}
 
 interface CommittedConfig {
   task?: { name?: string; params?: Record<string, unknown> };

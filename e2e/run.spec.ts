@@ -3,6 +3,7 @@
 // scrubber moves between steps; Resume / Pause / Step / Stop; the charts draw; Reset returns to step 0; a
 // second run appears in Compare with a config diff. Screenshots go to test-results/screenshots/.
 import { expect, test, type Page } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 import { defaultRunConfig } from '../src/rl/config/schema.ts';
 import { encodeShareHash } from '../src/rl/config/share.ts';
 import { buildShareLink } from '../src/app/share/share-link.ts';
@@ -20,15 +21,6 @@ function tinyConfig() {
   config.eval.maxNewTokens = 8;
   config.task.evalSize = 4;
   return config;
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  return errors;
 }
 
 async function shot(page: Page, name: string) {
@@ -54,7 +46,7 @@ async function currentStep(page: Page): Promise<number> {
 const button = (page: Page, name: string) => page.getByRole('toolbar', { name: 'Training controls' }).getByRole('button', { name, exact: true });
 
 test('step, train, pause, reset and compare runs', async ({ page }) => {
-  const errors = collectErrors(page);
+  const errors = watchErrors(page);
   await page.goto(`/${encodeShareHash(tinyConfig())}`);
   await page.getByLabel('Compute').selectOption('cpu');
   await expect(page.getByTestId('step-counter')).toHaveText(`Step 0 / ${STEPS}`);
@@ -155,7 +147,7 @@ test('step, train, pause, reset and compare runs', async ({ page }) => {
 });
 
 test('a share link with curves shows them as a dashed reference run and in Compare', async ({ page }) => {
-  const errors = collectErrors(page);
+  const errors = watchErrors(page);
   const curves = {
     train: [1, 2, 3, 4, 5].map((step) => ({ step, metrics: { reward: 0.2 * step, 'rewards/correct_answer/mean': 0.1 * step } })),
     evals: [{ step: 0, metrics: { 'eval/accuracy': 0.3 } }],

@@ -5,20 +5,12 @@
 // here with lz-string, so the wire formats are checked independently of the page's own encoder.
 import LZString from 'lz-string';
 import { expect, test, type Page } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 import { nonDefaultValues } from '../src/rl/config/schema.ts';
 import { DEFAULT_PRESET, getPreset } from '../src/rl/presets.ts';
 
 const SHOTS = 'test-results/screenshots';
 const MAX_SHARE_PAYLOAD = 64 * 1024;
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  return errors;
-}
 
 const pack = (value: unknown) => LZString.compressToEncodedURIComponent(typeof value === 'string' ? value : JSON.stringify(value));
 const runLink = (config: unknown, extra = '') => `/#run=${pack(config)}${extra}`;

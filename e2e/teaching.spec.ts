@@ -2,18 +2,10 @@
 // step taken from the Learn tab itself, then the four stages of that GRPO update with the step's real
 // numbers, operated with the keyboard. Ends by sharing the run with its curves and opening that link.
 import LZString from 'lz-string';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 
 const SHOTS = 'test-results/screenshots';
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  return errors;
-}
 
 const TINY = {
   version: 1,

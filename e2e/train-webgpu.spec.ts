@@ -2,21 +2,13 @@
 // backend forced to WebGPU, trains to the end; and a malformed share link shows one clear message while
 // the default run stays intact.
 import { expect, test } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 import { defaultRunConfig } from '../src/rl/config/schema.ts';
 import { DEFAULT_PRESET, getPreset } from '../src/rl/presets.ts';
 import { encodeShareHash } from '../src/rl/config/share.ts';
 
-function collectErrors(page: import('@playwright/test').Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  return errors;
-}
-
 test('a small run trains on WebGPU in the worker', async ({ page }) => {
-  const errors = collectErrors(page);
+  const errors = watchErrors(page);
   const config = defaultRunConfig();
   config.steps = 2;
   config.grpo.promptsPerStep = 2;
@@ -46,7 +38,7 @@ test('a small run trains on WebGPU in the worker', async ({ page }) => {
 });
 
 test('a malformed share link shows one clear message and keeps the default run', async ({ page }) => {
-  const errors = collectErrors(page);
+  const errors = watchErrors(page);
   await page.goto('/#run=this-is-not-a-run');
   await expect(page.getByRole('alert')).toContainText('This share link could not be opened');
   await expect(page.getByTestId('step-counter')).toHaveText(`Step 0 / ${getPreset(DEFAULT_PRESET).steps}`);

@@ -1,13 +1,10 @@
 // The walking skeleton end to end: load the page, press Train, watch steps, the reward chart and the rollout viewer
 // appear, with no console or page errors. Trains the bundled tiny model on the CPU backend in the worker.
 import { expect, test } from '@playwright/test';
+import { watchErrors } from './page-errors.ts';
 
 test('Train runs GRPO steps and draws the reward curve', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  const errors = watchErrors(page);
 
   await page.goto('/');
   await expect(page).toHaveTitle('GRPO Playground');

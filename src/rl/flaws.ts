@@ -11,8 +11,7 @@ import type { TaskRow } from './tasks/types.ts';
 export function dropCarry(row: TaskRow, p: number, u: number): string {
   const info = row.info as { a?: unknown; b?: unknown; op?: unknown } | undefined;
   if (!info || info.op !== '+' || typeof info.a !== 'number' || typeof info.b !== 'number') return row.answer;
-  const carries = (info.a % 10) + (info.b % 10) >= 10;
-  return carries && u < p ? String(info.a + info.b - 10) : row.answer;
+  return needsCarry(info.a, info.b) && u < p ? String(info.a + info.b - 10) : row.answer;
 }
 
 /** Whether a+b needs a carry from the units digit (for measuring the flaw). */
