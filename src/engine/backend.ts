@@ -65,6 +65,29 @@ export interface Backend<F extends TensorLike = TensorLike, I extends TensorLike
   ): void;
 
   /**
+   * LoRA on a linear layer (Hu et al. 2021): out[N,OC] += u @ Bt with u[N,r] = scale * inp[N,C] @ A[r,C]^T
+   * (u overwritten, kept for backward). Bt[r,OC] is PEFT's lora_B.weight [OC,r] transposed. scale = alpha / r.
+   */
+  loraForward(out: F, u: F, inp: F, A: F, Bt: F, N: number, C: number, OC: number, r: number, scale: number): void;
+  /** du[N,r] = scale * dout @ Bt^T (overwrites, scratch); dBt += u^T @ dout; dA += du^T @ inp; dinp += du @ A (null: skip). */
+  loraBackward(
+    dinp: F | null,
+    dA: F,
+    dBt: F,
+    du: F,
+    dout: F,
+    inp: F,
+    u: F,
+    A: F,
+    Bt: F,
+    N: number,
+    C: number,
+    OC: number,
+    r: number,
+    scale: number,
+  ): void;
+
+  /**
    * Rotary embedding in place on x[N, H, D] (H heads), transformers' rotate_half convention: the pair is
    * (x[i], x[i + D/2]) with angle pos[n] * theta^(-2i/D), i < D/2.
    */

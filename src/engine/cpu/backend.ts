@@ -10,6 +10,7 @@ import { accumulate, add, copy, scale, sumSquares, zero } from './elementwise.ts
 import { embeddingBackward, embeddingForward } from './embedding.ts';
 import { decodeAttention, kvCacheGather, kvCacheWrite } from './kvcache.ts';
 import { logprobBackward, logprobForward } from './logprob.ts';
+import { loraBackward, loraForward } from './lora.ts';
 import { matmulBackward, matmulForward, nonZeroRowsInto } from './matmul.ts';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm.ts';
 import { ropeBackward, ropeForward } from './rope.ts';
@@ -187,6 +188,8 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   readonly embeddingBackward = embeddingBackward;
   readonly rmsnormBackward = rmsnormBackward;
   readonly ropeForward = ropeForward;
+  readonly loraForward = loraForward; // r is small: not worth splitting across threads
+  readonly loraBackward = loraBackward;
   readonly ropeBackward = ropeBackward;
   readonly add = add;
   readonly accumulate = accumulate;

@@ -11,6 +11,7 @@ import * as elementwiseK from './kernels/elementwise.ts';
 import * as embeddingK from './kernels/embedding.ts';
 import * as kvcacheK from './kernels/kvcache.ts';
 import * as logprobK from './kernels/logprob.ts';
+import * as loraK from './kernels/lora.ts';
 import * as matmulK from './kernels/matmul.ts';
 import * as rmsnormK from './kernels/rmsnorm.ts';
 import * as ropeK from './kernels/rope.ts';
@@ -103,6 +104,12 @@ export class WebGpuBackend implements Backend<GpuTensor, GpuTensor> {
   }
   matmulBackward(dinp: T | null, dweight: T, dbias: T | null, dout: T, inp: T, weight: T, N: number, C: number, OC: number): void {
     matmulK.matmulBackward(this.ctx, dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+  }
+  loraForward(out: T, u: T, inp: T, A: T, Bt: T, N: number, C: number, OC: number, r: number, scale: number): void {
+    loraK.loraForward(this.ctx, out, u, inp, A, Bt, N, C, OC, r, scale);
+  }
+  loraBackward(dinp: T | null, dA: T, dBt: T, du: T, dout: T, inp: T, u: T, A: T, Bt: T, N: number, C: number, OC: number, r: number, scale: number): void {
+    loraK.loraBackward(this.ctx, dinp, dA, dBt, du, dout, inp, u, A, Bt, N, C, OC, r, scale);
   }
   ropeForward(x: T, pos: T, N: number, H: number, D: number, theta: number): void {
     ropeK.ropeForward(this.ctx, x, pos, N, H, D, theta);

@@ -66,6 +66,18 @@ export function matmulForward(
 }
 
 /**
+ * out[N,C] += a[N,K] @ b[K,C] (the NN form alone, adding; matmulBackward's input-gradient kernel). Used where a
+ * product must add onto an existing output, e.g. LoRA's up-projection (lora.ts).
+ */
+export function matmulAddNN(ctx: GpuContext, out: GpuTensor, a: GpuTensor, b: GpuTensor, N: number, K: number, C: number): void {
+  checkLength('matmulAddNN out', out, N * C);
+  checkLength('matmulAddNN a', a, N * K);
+  checkLength('matmulAddNN b', b, K * C);
+  const vec4 = C % 4 === 0 && K % 4 === 0;
+  ctx.dispatch(vec4 ? BACKWARD_INPUT.vec4 : BACKWARD_INPUT.scalar, [a, b, out], [['u32', N], ['u32', C], ['u32', K]], tiles(N, C), TILE);
+}
+
+/**
  * dinp[N,C] += dout @ weight (skipped when dinp is null); dweight[OC,C] += dout^T @ inp;
  * dbias[OC] += sum_n dout (skipped when null). dout[N,OC], inp[N,C], weight[OC,C].
  */
