@@ -1,7 +1,8 @@
 // Linear layer kernels on WebGPU, the twins of cpu/matmul.ts: forward (NT form), and backward as three kernels
 // (NN form for dinp, TN form for dweight, a column sum for dbias) that add into the gradients. Each matmul
 // kernel gets its two input operands from a loader prelude: vec4 loads when every row length involved is a
-// multiple of 4, element loads otherwise (tiny test shapes such as C = 6).
+// multiple of 4, element loads otherwise (tiny test shapes such as C = 6). Forward calls with a few rows (decode)
+// go to the matvec kernel instead (matvec.ts), whose workgroups do not spend a 64-row tile on N = 1..8 rows.
 import type { GpuContext, KernelSpec } from '../context.ts';
 import type { GpuTensor } from '../tensor.ts';
 import loadVec4 from './matmul_load_vec4.wgsl?raw';
@@ -10,6 +11,7 @@ import forwardCode from './matmul_forward.wgsl?raw';
 import backwardInputCode from './matmul_backward_input.wgsl?raw';
 import backwardWeightCode from './matmul_backward_weight.wgsl?raw';
 import backwardBiasCode from './matmul_backward_bias.wgsl?raw';
+import { MATVEC_ROUTING, matvecForward } from './matvec.ts';
 
 /** A matmul kernel in its two operand-loading variants. */
 function variants(name: string, body: string, bindings: KernelSpec['bindings']) {
@@ -55,6 +57,11 @@ export function matmulForward(
   checkLength('matmulForward inp', inp, N * C);
   checkLength('matmulForward weight', weight, OC * C);
   if (bias) checkLength('matmulForward bias', bias, OC);
+  if (N <= MATVEC_ROUTING.maxRows) {
+    // decode-shaped (a few rows): a 64-row tile would be mostly empty
+    matvecForward(ctx, out, inp, { kind: 'f32', tensor: weight }, bias, N, C, OC);
+    return;
+  }
   const spec = C % 4 === 0 ? FORWARD.vec4 : FORWARD.scalar;
   ctx.dispatch(
     spec,
