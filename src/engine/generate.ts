@@ -3,6 +3,8 @@
 // token per step. Only logits of the sampled positions come back to the host; sampling draws from the
 // seeded counter-based RNG, one stream per row, so a run is reproducible.
 import type { Backend, TensorLike } from './backend.ts';
+import { blockBufferSizes, inferenceExtraSizes, kvCacheLayerFloats, type BlockBuffers } from './activations.ts';
+import { allocBlockBuffers, blockForward, denseLinears, viewBlockBuffers } from './block.ts';
 import type { Model } from './model.ts';
 import { hash32 } from './rng.ts';
 import type { SamplerOptions } from './sampling.ts';
@@ -118,20 +120,8 @@ interface KVCache<F> {
 class Runtime<F extends TensorLike, I extends TensorLike> {
   private readonly be: Backend<F, I>;
   private readonly owned: (F | I)[] = [];
-  private readonly x: F;
-  private readonly xn: F;
-  private readonly q: F;
-  private readonly qn: F;
-  private readonly k: F;
-  private readonly kn: F;
-  private readonly v: F;
-  private readonly att: F;
-  private readonly lse: F;
-  private readonly rstd: F;
-  private readonly rstdH: F;
-  private readonly gate: F;
-  private readonly up: F;
-  private readonly mlp: F;
+  /** One set of block buffers reused by every layer; block.xIn is the residual stream, updated in place. */
+  private readonly block: BlockBuffers<F>;
   private readonly tokens: I;
   private readonly pos: I;
   private readonly lens: I;
@@ -151,29 +141,17 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     const d = model.dims;
     const f = (n: number) => this.own(this.be.allocFloat(n));
     const i = (n: number) => this.own(this.be.allocInt(n));
-    this.x = f(maxN * d.C);
-    this.xn = f(maxN * d.C);
-    this.q = f(maxN * d.NH * d.D);
-    this.qn = f(maxN * d.NH * d.D);
-    this.k = f(maxN * d.KVH * d.D);
-    this.kn = f(maxN * d.KVH * d.D);
-    this.v = f(maxN * d.KVH * d.D);
-    this.att = f(maxN * d.NH * d.D);
-    this.lse = f(maxN * d.NH);
-    this.rstd = f(maxN);
-    this.rstdH = f(maxN * d.NH);
-    this.gate = f(maxN * d.F);
-    this.up = f(maxN * d.F);
-    this.mlp = f(maxN * d.F);
-    this.tokens = i(maxN);
-    this.pos = i(maxN);
-    this.lens = i(maxN);
-    this.rows = i(maxN);
-    this.idx = i(maxN);
-    this.xLast = f(maxN * d.C);
-    this.logits = f(maxN * d.V);
-    this.sampled = i(maxN);
-    this.seeds = i(maxN);
+    this.block = allocBlockBuffers(blockBufferSizes(d, maxN), f);
+    const extra = inferenceExtraSizes(d, maxN);
+    this.xLast = f(extra.floats.xLast);
+    this.logits = f(extra.floats.logits);
+    this.tokens = i(extra.ints.tokens);
+    this.pos = i(extra.ints.pos);
+    this.lens = i(extra.ints.lens);
+    this.rows = i(extra.ints.rows);
+    this.idx = i(extra.ints.idx);
+    this.sampled = i(extra.ints.sampled);
+    this.seeds = i(extra.ints.seeds);
   }
 
   private own<T extends F | I>(t: T): T {
@@ -183,7 +161,7 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
 
   allocCache(rows: number): KVCache<F> {
     const d = this.model.dims;
-    const n = rows * this.maxT * d.KVH * d.D;
+    const n = kvCacheLayerFloats(d, rows, this.maxT);
     const k: F[] = [];
     const v: F[] = [];
     for (let l = 0; l < d.L; l++) {
@@ -218,7 +196,6 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     const Ln = m.layout;
     const N = B * S;
     if (N > this.maxN) throw new Error('Runtime.forward: batch larger than allocated');
-    const sub = (t: F, n: number) => be.view(t, 0, n);
     const subI = (t: I, n: number) => be.viewInt(t, 0, n);
     const tok = subI(this.tokens, N);
     const posT = subI(this.pos, N);
@@ -232,51 +209,17 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
       for (let b = 0; b < B; b++) lens[b] = pos[b] + 1;
       be.uploadInt(lensT, lens);
     }
-    const QD = d.NH * d.D;
-    const KD = d.KVH * d.D;
-    const x = sub(this.x, N * d.C);
-    const xn = sub(this.xn, N * d.C);
-    const rstd = sub(this.rstd, N);
-    be.embeddingForward(x, tok, m.weight(Ln.embed), N, d.C);
+    const a = viewBlockBuffers(this.block, blockBufferSizes(d, N), (t, n) => be.view(t, 0, n));
+    const W = (name: string) => m.weight(name);
+    be.embeddingForward(a.xIn, tok, W(Ln.embed), N, d.C);
     for (let l = 0; l < d.L; l++) {
       const n = Ln.layers[l];
-      const W = (name: string) => m.weight(name);
-      be.rmsnormForward(xn, rstd, x, W(n.inputNorm), N, d.C, d.eps);
-      let q = sub(this.q, N * QD);
-      let k = sub(this.k, N * KD);
-      const v = sub(this.v, N * KD);
-      be.matmulForward(q, xn, W(n.q), n.qBias ? W(n.qBias) : null, N, d.C, QD);
-      be.matmulForward(k, xn, W(n.k), n.kBias ? W(n.kBias) : null, N, d.C, KD);
-      be.matmulForward(v, xn, W(n.v), n.vBias ? W(n.vBias) : null, N, d.C, KD);
-      if (n.qNorm && n.kNorm) {
-        const qn = sub(this.qn, N * QD);
-        const kn = sub(this.kn, N * KD);
-        be.rmsnormForward(qn, sub(this.rstdH, N * d.NH), q, W(n.qNorm), N * d.NH, d.D, d.eps);
-        be.rmsnormForward(kn, sub(this.rstdH, N * d.KVH), k, W(n.kNorm), N * d.KVH, d.D, d.eps);
-        q = qn;
-        k = kn;
-      }
-      be.ropeForward(q, posT, N, d.NH, d.D, d.ropeTheta);
-      be.ropeForward(k, posT, N, d.KVH, d.D, d.ropeTheta);
-      be.kvCacheWrite(cache.k[l], cache.v[l], k, v, rowsT, posT, B, S, d.KVH, d.D, this.maxT);
-      const att = sub(this.att, N * QD);
-      if (mode === 'prefill') {
-        be.attentionForward(att, sub(this.lse, N * d.NH), q, k, v, B, S, d.NH, d.KVH, d.D);
-      } else {
-        be.decodeAttention(att, q, cache.k[l], cache.v[l], lensT, B, d.NH, d.KVH, d.D, this.maxT);
-      }
-      // x += o(att)
-      be.matmulForward(xn, att, W(n.o), n.oBias ? W(n.oBias) : null, N, QD, d.C);
-      be.accumulate(x, xn);
-      be.rmsnormForward(xn, rstd, x, W(n.postNorm), N, d.C, d.eps);
-      const gate = sub(this.gate, N * d.F);
-      const up = sub(this.up, N * d.F);
-      be.matmulForward(gate, xn, W(n.gate), null, N, d.C, d.F);
-      be.matmulForward(up, xn, W(n.up), null, N, d.C, d.F);
-      const mlp = sub(this.mlp, N * d.F);
-      be.swigluForward(mlp, gate, up, N, d.F);
-      be.matmulForward(xn, mlp, W(n.down), null, N, d.F, d.C);
-      be.accumulate(x, xn);
+      const attend = (att: F, lse: F, q: F, k: F, v: F) => {
+        be.kvCacheWrite(cache.k[l], cache.v[l], k, v, rowsT, posT, B, S, d.KVH, d.D, this.maxT);
+        if (mode === 'prefill') be.attentionForward(att, lse, q, k, v, B, S, d.NH, d.KVH, d.D);
+        else be.decodeAttention(att, q, cache.k[l], cache.v[l], lensT, B, d.NH, d.KVH, d.D, this.maxT);
+      };
+      blockForward({ be, d, n, W, linears: denseLinears(be, n, W, null) }, a, posT, N, attend, a.xIn);
     }
   }
 
@@ -306,9 +249,9 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     be.uploadInt(idx, rowIdx);
     const xLast = be.view(this.xLast, 0, n * d.C);
     // A row gather is an embedding lookup with the hidden states as the table.
-    be.embeddingForward(xLast, idx, this.x, n, d.C);
-    const xn = be.view(this.xn, 0, n * d.C);
-    be.rmsnormForward(xn, be.view(this.rstd, 0, n), xLast, m.weight(m.layout.finalNorm), n, d.C, d.eps);
+    be.embeddingForward(xLast, idx, this.block.xIn, n, d.C);
+    const xn = be.view(this.block.xn1, 0, n * d.C);
+    be.rmsnormForward(xn, be.view(this.block.rstd1, 0, n), xLast, m.weight(m.layout.finalNorm), n, d.C, d.eps);
     const logits = be.view(this.logits, 0, n * d.V);
     be.matmulForward(logits, xn, m.weight(m.layout.lmHead), null, n, d.C, d.V);
     return logits;

@@ -1,17 +1,30 @@
 // A memory plan for one run on a device: the bytes the weights, gradients, optimiser state, activations and
-// KV caches need, and the largest single buffer, so a model that cannot fit is refused before anything is
-// allocated, with needed vs available figures.
+// KV caches need at the run's peak, and the largest single buffer, so a run that cannot fit is refused before
+// anything is allocated, with needed vs available figures. Every activation size comes from activations.ts,
+// the same table model.ts and generate.ts allocate from (memory.test.ts checks the plan against a real step).
+import {
+  inferenceActivationFloats,
+  kvCacheFloats,
+  kvCacheLayerFloats,
+  trainingActivationFloats,
+} from './activations.ts';
 import type { ModelDims } from './config.ts';
+
+/** One generate() call: P prompts padded to promptT tokens, G samples each, contexts up to maxT. */
+export interface DecodeShape {
+  prompts: number;
+  group: number;
+  promptT: number;
+  maxT: number;
+}
 
 export interface MemoryPlanInput {
   dims: ModelDims;
   paramFloats: number; // layout.total
-  trainRows: number; // B*T of the largest training batch
-  trainBatch: number; // B
-  trainT: number; // T
-  decodeRows: number; // R = prompts x G
-  decodeMaxT: number; // prompt + new tokens
-  reference: boolean; // a frozen reference copy (KL > 0)
+  train: { B: number; T: number }; // the largest training batch: B sequences of T tokens
+  /** Every kind of generate() call of the run (training rollouts, evaluation); the largest one counts. */
+  decodes: DecodeShape[];
+  reference: boolean; // a frozen reference copy (KL > 0), with its own forward activations
 }
 
 export interface MemoryPlan {
@@ -20,26 +33,35 @@ export interface MemoryPlan {
   parts: Record<string, number>;
 }
 
+/** Floats (and ints, 4 bytes each) a generate() call holds at its peak: the runtime plus both KV caches. */
+export function decodeFloats(d: ModelDims, s: DecodeShape): number {
+  const R = s.prompts * s.group;
+  const rt = inferenceActivationFloats(d, Math.max(s.prompts * s.promptT, R));
+  // The prompts' prefill cache and the R rows' cache coexist while the prefill is shared out.
+  return rt.floats + rt.ints + kvCacheFloats(d, s.prompts + R, s.maxT);
+}
+
 export function planMemory(p: MemoryPlanInput): MemoryPlan {
   const d = p.dims;
-  const N = p.trainRows;
-  const QD = d.NH * d.D;
-  const KD = d.KVH * d.D;
-  const perLayerActs = N * (4 * d.C + 3 * QD + 3 * KD + 3 * d.F + 2) + p.trainBatch * d.NH * p.trainT + (d.qkNorm ? 2 * N * (QD + KD) : 0);
+  const train = trainingActivationFloats(d, p.train.B, p.train.T);
+  const trainFloats = train.floats + train.ints;
+  const decodes = p.decodes.length ? p.decodes : [{ prompts: 1, group: 1, promptT: 1, maxT: 1 }];
+  const worstDecode = decodes.reduce((a, b) => (decodeFloats(d, b) > decodeFloats(d, a) ? b : a));
   const floats: Record<string, number> = {
     weights: p.paramFloats,
     gradients: p.paramFloats,
     'AdamW state': 2 * p.paramFloats,
     reference: p.reference ? p.paramFloats : 0,
-    activations: d.L * perLayerActs + N * (3 * d.C + 5) + N * (3 * d.F + 2 * QD + 2 * KD + 3 * d.C),
-    'KV cache': 2 * d.L * p.decodeRows * p.decodeMaxT * KD,
-    'decode logits': p.decodeRows * d.V,
+    // Training activations stay allocated between steps (reused), so they coexist with sampling.
+    activations: trainFloats * (p.reference ? 2 : 1),
+    'sampling (KV cache, logits)': decodeFloats(d, worstDecode),
   };
+  const maxRows = Math.max(...decodes.map((s) => Math.max(s.prompts * s.promptT, s.prompts * s.group)));
   const candidates: [string, number][] = [
     ['the flat weight buffer', p.paramFloats],
-    ['the decode logits [rows, vocab]', p.decodeRows * d.V],
-    ['an MLP activation [tokens, intermediate]', N * d.F],
-    ['a KV cache layer [rows, context, kv dim]', p.decodeRows * p.decodeMaxT * KD],
+    ['the decode logits [rows, vocab]', maxRows * d.V],
+    ['an MLP activation [tokens, intermediate]', p.train.B * p.train.T * d.F],
+    ['a KV cache layer [rows, context, kv dim]', Math.max(...decodes.map((s) => kvCacheLayerFloats(d, s.prompts * s.group, s.maxT)))],
   ];
   const [what, maxFloats] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
   const parts = Object.fromEntries(Object.entries(floats).map(([k, v]) => [k, v * 4]));
@@ -53,13 +75,29 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+export interface DeviceLimits {
+  deviceName: string;
+  /** The largest single buffer (a GPU's binding limit). */
+  maxTensorBytes?: number;
+  /** The memory the whole run may use (the CPU backend's budget from the machine's memory). */
+  maxTotalBytes?: number;
+}
+
+const ADVICE = 'Use a smaller model, fewer prompts per step, a smaller group or fewer new tokens';
+
 /** Throws one clear message when the plan cannot fit the device's limits. */
-export function checkFits(plan: MemoryPlan, limits: { maxTensorBytes?: number; deviceName: string }): void {
+export function checkFits(plan: MemoryPlan, limits: DeviceLimits): void {
   if (limits.maxTensorBytes !== undefined && plan.largest.bytes > limits.maxTensorBytes) {
     throw new Error(
       `this run does not fit ${limits.deviceName}: ${plan.largest.what} needs ${formatBytes(plan.largest.bytes)} but the device allows ` +
-        `${formatBytes(limits.maxTensorBytes)} per buffer (whole run: about ${formatBytes(plan.totalBytes)}). ` +
-        'Use a smaller model, fewer prompts per step or a smaller group, or the CPU backend.',
+        `${formatBytes(limits.maxTensorBytes)} per buffer (whole run: about ${formatBytes(plan.totalBytes)}). ${ADVICE}, or the CPU backend.`,
+    );
+  }
+  if (limits.maxTotalBytes !== undefined && plan.totalBytes > limits.maxTotalBytes) {
+    const biggest = Object.entries(plan.parts).reduce((a, b) => (b[1] > a[1] ? b : a));
+    throw new Error(
+      `this run does not fit ${limits.deviceName}: it needs about ${formatBytes(plan.totalBytes)} (most of it ${biggest[0]}, ` +
+        `${formatBytes(biggest[1])}) but ${formatBytes(limits.maxTotalBytes)} is available. ${ADVICE}.`,
     );
   }
 }

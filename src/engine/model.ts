@@ -3,29 +3,18 @@
 // Training batches are B right-padded sequences of length T (N = B*T rows); padding after the real tokens
 // never reaches a real row under the causal mask, so no attention mask is needed.
 import type { Backend, TensorLike } from './backend.ts';
-import type { ParamLayout, LayerParamNames } from './params.ts';
+import { blockBufferSizes, trainingExtraSizes, type BlockBuffers } from './activations.ts';
+import {
+  allocBlockBuffers,
+  blockBackward,
+  blockForward,
+  denseLinears,
+  type BlockContext,
+  type BlockScratch,
+  type TensorViews,
+} from './block.ts';
+import type { ParamLayout } from './params.ts';
 import { paramEntry } from './params.ts';
-
-interface LayerActs<F> {
-  xIn: F; // [N,C] residual stream entering the layer
-  xn1: F; // [N,C]
-  rstd1: F; // [N]
-  qPre: F; // [N,NH*D] before q-norm (aliases q without q-norm)
-  kPre: F; // [N,KVH*D]
-  qRstd: F | null; // [N*NH]
-  kRstd: F | null; // [N*KVH]
-  q: F; // [N,NH*D] after norm and rope
-  k: F; // [N,KVH*D]
-  v: F; // [N,KVH*D]
-  att: F; // [N,NH*D]
-  lse: F; // [B,NH,T]
-  x2: F; // [N,C] after the attention residual
-  xn2: F; // [N,C]
-  rstd2: F; // [N]
-  gate: F; // [N,F]
-  up: F; // [N,F]
-  mlp: F; // [N,F] silu(gate)*up
-}
 
 interface Activations<F, I> {
   B: number;
@@ -33,32 +22,20 @@ interface Activations<F, I> {
   tokens: I;
   targets: I;
   pos: I;
-  layers: LayerActs<F>[];
+  layers: BlockBuffers<F>[];
   xFinal: F; // [N,C]
   hn: F; // [N,C]
   rstdF: F; // [N]
   logp: F; // [N]
   lseLm: F; // [N]
   entropy: F; // [N]
-  // scratch for backward
-  dx: F;
-  dhn: F;
-  dxn: F;
-  dF1: F;
-  dF2: F;
-  dF3: F;
-  dAtt: F;
-  dq: F;
-  dk: F;
-  dv: F;
-  dqPre: F | null;
-  dkPre: F | null;
-  dlogp: F;
+  dlogp: F; // [N]
+  dhn: F; // [N,C]
+  scratch: BlockScratch<F>;
   temperature: number;
 }
 
-/** Views of every parameter tensor of a flat buffer (params or grads), by layout name. */
-export type TensorViews<F> = (name: string) => F;
+export type { TensorViews };
 
 export function tensorViews<F extends TensorLike>(backend: Backend<F, TensorLike>, layout: ParamLayout, flat: F): TensorViews<F> {
   const cache = new Map<string, F>();
@@ -127,61 +104,43 @@ export class Model<F extends TensorLike, I extends TensorLike> {
     const d = this.dims;
     const N = B * T;
     const f = (n: number) => be.allocFloat(n);
-    const layers: LayerActs<F>[] = [];
-    for (let l = 0; l < d.L; l++) {
-      const qPre = f(N * d.NH * d.D);
-      const kPre = f(N * d.KVH * d.D);
-      layers.push({
-        xIn: f(N * d.C),
-        xn1: f(N * d.C),
-        rstd1: f(N),
-        qPre,
-        kPre,
-        qRstd: d.qkNorm ? f(N * d.NH) : null,
-        kRstd: d.qkNorm ? f(N * d.KVH) : null,
-        q: d.qkNorm ? f(N * d.NH * d.D) : qPre,
-        k: d.qkNorm ? f(N * d.KVH * d.D) : kPre,
-        v: f(N * d.KVH * d.D),
-        att: f(N * d.NH * d.D),
-        lse: f(B * d.NH * T),
-        x2: f(N * d.C),
-        xn2: f(N * d.C),
-        rstd2: f(N),
-        gate: f(N * d.F),
-        up: f(N * d.F),
-        mlp: f(N * d.F),
-      });
-    }
+    const blockSizes = blockBufferSizes(d, N);
+    const layers = Array.from({ length: d.L }, () => allocBlockBuffers(blockSizes, f));
+    const extra = trainingExtraSizes(d, N);
+    const x = extra.floats;
+    const orNull = (n: number) => (n > 0 ? f(n) : null);
     const pos = new Int32Array(N);
     for (let n = 0; n < N; n++) pos[n] = n % T;
-    const posT = be.allocInt(N);
+    const posT = be.allocInt(extra.ints.pos);
     be.uploadInt(posT, pos);
     const acts: Activations<F, I> = {
       B,
       T,
-      tokens: be.allocInt(N),
-      targets: be.allocInt(N),
+      tokens: be.allocInt(extra.ints.tokens),
+      targets: be.allocInt(extra.ints.targets),
       pos: posT,
       layers,
-      xFinal: f(N * d.C),
-      hn: f(N * d.C),
-      rstdF: f(N),
-      logp: f(N),
-      lseLm: f(N),
-      entropy: f(N),
-      dx: f(N * d.C),
-      dhn: f(N * d.C),
-      dxn: f(N * d.C),
-      dF1: f(N * d.F),
-      dF2: f(N * d.F),
-      dF3: f(N * d.F),
-      dAtt: f(N * d.NH * d.D),
-      dq: f(N * d.NH * d.D),
-      dk: f(N * d.KVH * d.D),
-      dv: f(N * d.KVH * d.D),
-      dqPre: d.qkNorm ? f(N * d.NH * d.D) : null,
-      dkPre: d.qkNorm ? f(N * d.KVH * d.D) : null,
-      dlogp: f(N),
+      xFinal: f(x.xFinal),
+      hn: f(x.hn),
+      rstdF: f(x.rstdF),
+      logp: f(x.logp),
+      lseLm: f(x.lseLm),
+      entropy: f(x.entropy),
+      dlogp: f(x.dlogp),
+      dhn: f(x.dhn),
+      scratch: {
+        dx: f(x.dx),
+        dxn: f(x.dxn),
+        dF1: f(x.dF1),
+        dF2: f(x.dF2),
+        dF3: f(x.dF3),
+        dAtt: f(x.dAtt),
+        dq: f(x.dq),
+        dk: f(x.dk),
+        dv: f(x.dv),
+        dqPre: orNull(x.dqPre),
+        dkPre: orNull(x.dkPre),
+      },
       temperature,
     };
     this.acts = acts;
@@ -198,9 +157,17 @@ export class Model<F extends TensorLike, I extends TensorLike> {
       }
     };
     for (const la of a.layers) for (const t of Object.values(la)) free(t as F | null);
+    for (const t of Object.values(a.scratch)) free(t as F | null);
     for (const [key, t] of Object.entries(a)) {
-      if (key !== 'layers' && key !== 'B' && key !== 'T' && key !== 'temperature') free(t as F | I);
+      if (!['layers', 'scratch', 'B', 'T', 'temperature'].includes(key)) free(t as F | I);
     }
+  }
+
+  /** The block context of layer l: its names, weight views and projections. */
+  private block(l: number, withGrads: boolean): BlockContext<F, I> {
+    const n = this.layout.layers[l];
+    const be = this.backend;
+    return { be, d: this.dims, n, W: this.W, linears: denseLinears(be, n, this.W, withGrads ? this.dW : null) };
   }
 
   /** Release activation memory (e.g. between phases on a memory-tight GPU). */
@@ -226,43 +193,15 @@ export class Model<F extends TensorLike, I extends TensorLike> {
     be.uploadInt(a.tokens, tokens);
     be.uploadInt(a.targets, targets);
     be.embeddingForward(a.layers.length ? a.layers[0].xIn : a.xFinal, a.tokens, W(L.embed), N, d.C);
+    const attend = (att: F, lse: F, q: F, k: F, v: F) => be.attentionForward(att, lse, q, k, v, B, T, d.NH, d.KVH, d.D);
     for (let l = 0; l < d.L; l++) {
-      const la = a.layers[l];
       const out = l + 1 < d.L ? a.layers[l + 1].xIn : a.xFinal;
-      this.layerForward(la, L.layers[l], a.pos, B, T, out);
+      blockForward(this.block(l, false), a.layers[l], a.pos, N, attend, out);
     }
     be.rmsnormForward(a.hn, a.rstdF, a.xFinal, W(L.finalNorm), N, d.C, d.eps);
     be.logprobForward(a.logp, a.lseLm, a.entropy, a.hn, W(L.lmHead), a.targets, N, d.C, d.V, temperature);
     const [logp, entropy] = await Promise.all([be.readFloat(a.logp), be.readFloat(a.entropy)]);
     return { logp, entropy };
-  }
-
-  private layerForward(la: LayerActs<F>, n: LayerParamNames, pos: I, B: number, T: number, out: F): void {
-    const be = this.backend;
-    const d = this.dims;
-    const W = this.W;
-    const N = B * T;
-    const QD = d.NH * d.D;
-    const KD = d.KVH * d.D;
-    be.rmsnormForward(la.xn1, la.rstd1, la.xIn, W(n.inputNorm), N, d.C, d.eps);
-    be.matmulForward(la.qPre, la.xn1, W(n.q), n.qBias ? W(n.qBias) : null, N, d.C, QD);
-    be.matmulForward(la.kPre, la.xn1, W(n.k), n.kBias ? W(n.kBias) : null, N, d.C, KD);
-    be.matmulForward(la.v, la.xn1, W(n.v), n.vBias ? W(n.vBias) : null, N, d.C, KD);
-    if (n.qNorm && n.kNorm && la.qRstd && la.kRstd) {
-      be.rmsnormForward(la.q, la.qRstd, la.qPre, W(n.qNorm), N * d.NH, d.D, d.eps);
-      be.rmsnormForward(la.k, la.kRstd, la.kPre, W(n.kNorm), N * d.KVH, d.D, d.eps);
-    }
-    be.ropeForward(la.q, pos, N, d.NH, d.D, d.ropeTheta);
-    be.ropeForward(la.k, pos, N, d.KVH, d.D, d.ropeTheta);
-    be.attentionForward(la.att, la.lse, la.q, la.k, la.v, B, T, d.NH, d.KVH, d.D);
-    be.matmulForward(la.x2, la.att, W(n.o), n.oBias ? W(n.oBias) : null, N, QD, d.C);
-    be.accumulate(la.x2, la.xIn);
-    be.rmsnormForward(la.xn2, la.rstd2, la.x2, W(n.postNorm), N, d.C, d.eps);
-    be.matmulForward(la.gate, la.xn2, W(n.gate), null, N, d.C, d.F);
-    be.matmulForward(la.up, la.xn2, W(n.up), null, N, d.C, d.F);
-    be.swigluForward(la.mlp, la.gate, la.up, N, d.F);
-    be.matmulForward(out, la.mlp, W(n.down), null, N, d.F, d.C);
-    be.accumulate(out, la.x2);
   }
 
   /** Back-propagate dL/dlogp[B*T] through the last forwardLogprobs, adding into `grads`. */
@@ -281,52 +220,11 @@ export class Model<F extends TensorLike, I extends TensorLike> {
     be.uploadFloat(a.dlogp, dlogp);
     be.zero(a.dhn);
     be.logprobBackward(a.dhn, dW(L.lmHead), a.dlogp, a.hn, W(L.lmHead), a.targets, a.lseLm, N, d.C, d.V, a.temperature);
-    be.zero(a.dx);
-    be.rmsnormBackward(a.dx, dW(L.finalNorm), a.dhn, a.xFinal, W(L.finalNorm), a.rstdF, N, d.C);
-    for (let l = d.L - 1; l >= 0; l--) this.layerBackward(a, a.layers[l], L.layers[l]);
-    be.embeddingBackward(dW(L.embed), a.dx, a.tokens, N, d.C);
+    const s = a.scratch;
+    be.zero(s.dx);
+    be.rmsnormBackward(s.dx, dW(L.finalNorm), a.dhn, a.xFinal, W(L.finalNorm), a.rstdF, N, d.C);
+    for (let l = d.L - 1; l >= 0; l--) blockBackward(this.block(l, true), dW, a.layers[l], s, a.pos, B, T);
+    be.embeddingBackward(dW(L.embed), s.dx, a.tokens, N, d.C);
     await be.sync();
-  }
-
-  /** On entry a.dx holds dL/d(layer output); on exit dL/d(layer input). */
-  private layerBackward(a: Activations<F, I>, la: LayerActs<F>, n: LayerParamNames): void {
-    const be = this.backend;
-    const d = this.dims;
-    const W = this.W;
-    const dW = this.dW!;
-    const N = a.B * a.T;
-    const QD = d.NH * d.D;
-    const KD = d.KVH * d.D;
-    // out = x2 + down(mlp)
-    const dmlp = a.dF1;
-    be.zero(dmlp);
-    be.matmulBackward(dmlp, dW(n.down), null, a.dx, la.mlp, W(n.down), N, d.F, d.C);
-    be.swigluBackward(a.dF2, a.dF3, dmlp, la.gate, la.up, N, d.F);
-    be.zero(a.dxn);
-    be.matmulBackward(a.dxn, dW(n.gate), null, a.dF2, la.xn2, W(n.gate), N, d.C, d.F);
-    be.matmulBackward(a.dxn, dW(n.up), null, a.dF3, la.xn2, W(n.up), N, d.C, d.F);
-    be.rmsnormBackward(a.dx, dW(n.postNorm), a.dxn, la.x2, W(n.postNorm), la.rstd2, N, d.C);
-    // x2 = xIn + o(att)
-    be.zero(a.dAtt);
-    be.matmulBackward(a.dAtt, dW(n.o), n.oBias ? dW(n.oBias) : null, a.dx, la.att, W(n.o), N, QD, d.C);
-    // dq/dk: gradients w.r.t. q/k as attention saw them (after norm and rope).
-    be.attentionBackward(a.dq, a.dk, a.dv, a.dAtt, la.q, la.k, la.v, la.att, la.lse, a.B, a.T, d.NH, d.KVH, d.D);
-    be.ropeBackward(a.dq, a.pos, N, d.NH, d.D, d.ropeTheta);
-    be.ropeBackward(a.dk, a.pos, N, d.KVH, d.D, d.ropeTheta);
-    let dqIn = a.dq;
-    let dkIn = a.dk;
-    if (n.qNorm && n.kNorm && la.qRstd && la.kRstd && a.dqPre && a.dkPre) {
-      be.zero(a.dqPre);
-      be.zero(a.dkPre);
-      be.rmsnormBackward(a.dqPre, dW(n.qNorm), a.dq, la.qPre, W(n.qNorm), la.qRstd, N * d.NH, d.D);
-      be.rmsnormBackward(a.dkPre, dW(n.kNorm), a.dk, la.kPre, W(n.kNorm), la.kRstd, N * d.KVH, d.D);
-      dqIn = a.dqPre;
-      dkIn = a.dkPre;
-    }
-    be.zero(a.dxn);
-    be.matmulBackward(a.dxn, dW(n.q), n.qBias ? dW(n.qBias) : null, dqIn, la.xn1, W(n.q), N, d.C, QD);
-    be.matmulBackward(a.dxn, dW(n.k), n.kBias ? dW(n.kBias) : null, dkIn, la.xn1, W(n.k), N, d.C, KD);
-    be.matmulBackward(a.dxn, dW(n.v), n.vBias ? dW(n.vBias) : null, a.dv, la.xn1, W(n.v), N, d.C, KD);
-    be.rmsnormBackward(a.dx, dW(n.inputNorm), a.dxn, la.xIn, W(n.inputNorm), la.rstd1, N, d.C);
   }
 }

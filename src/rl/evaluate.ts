@@ -13,6 +13,9 @@ export interface EvalResult {
   samples: { prompt: string; completion: string; answer: string; reward: number; correct: number }[];
 }
 
+/** Held-out rows decoded per generate() call (the memory plan sizes evaluation by it). */
+export const EVAL_BATCH = 16;
+
 export async function evaluate<F extends TensorLike, I extends TensorLike>(
   model: Model<F, I>,
   codec: ChatCodec,
@@ -22,7 +25,7 @@ export async function evaluate<F extends TensorLike, I extends TensorLike>(
   rows: TaskRow[] = task.evalRows(config.task.evalSize),
 ): Promise<EvalResult> {
   const correct = rubric.criterionOfKind(task.correctnessCriterion);
-  const batchSize = 16;
+  const batchSize = EVAL_BATCH;
   const samples: EvalResult['samples'] = [];
   const perCriterion: Record<string, number> = {};
   for (let start = 0; start < rows.length; start += batchSize) {

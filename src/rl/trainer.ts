@@ -6,8 +6,8 @@ import type { LoadedModel } from '../engine/io/model-folder.ts';
 import { Model } from '../engine/model.ts';
 import { AdamW } from '../engine/optimizer.ts';
 import { hash32 } from '../engine/rng.ts';
-import { checkFits, planMemory, type MemoryPlan } from '../engine/memory.ts';
-import { encodePrompt } from './rollout.ts';
+import { checkFits } from '../engine/memory.ts';
+import { planRun } from './memory-plan.ts';
 import type { RunConfig } from './config/schema.ts';
 import { evaluate, type EvalResult } from './evaluate.ts';
 import { besselStd, groupAdvantages, zeroStdGroups } from './grpo/advantages.ts';
@@ -90,7 +90,7 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     const task = createTask(config.task.name, config.task.params);
     const rubric = new Rubric(config.rubric.criteria, undefined, env);
     await rubric.prepare();
-    checkFits(planRun(config, loaded, task), backend);
+    checkFits(planRun(config, loaded, task, { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate }), backend);
     const upload = () => {
       const t = backend.allocFloat(loaded.layout.total);
       backend.uploadFloat(t, loaded.params);
@@ -305,24 +305,4 @@ function groupStdMean(rewards: number[], G: number): number {
   let total = 0;
   for (let gi = 0; gi < groups; gi++) total += besselStd(rewards, gi * G, gi * G + G);
   return total / groups;
-}
-
-/** The device memory a run needs, estimated from one prompt (with headroom for longer ones). */
-export function planRun(config: RunConfig, loaded: LoadedModel, task: Task): MemoryPlan {
-  const codec = { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate };
-  const promptTokens = Math.ceil(encodePrompt(codec, task, task.trainRow(config.seed, 0)).ids.length * 1.5);
-  const rows = config.grpo.promptsPerStep * config.grpo.groupSize;
-  // Multi-turn: every turn adds a reply (taken to be no longer than the prompt) and new tokens, up to the context.
-  const turns = environmentOf(task).maxTurns;
-  const T = Math.min(loaded.layout.dims.maxT, turns * (promptTokens + config.sampling.maxNewTokens));
-  return planMemory({
-    dims: loaded.layout.dims,
-    paramFloats: loaded.layout.total,
-    trainRows: rows * T,
-    trainBatch: rows,
-    trainT: T,
-    decodeRows: rows,
-    decodeMaxT: T,
-    reference: config.grpo.beta > 0,
-  });
 }
