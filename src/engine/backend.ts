@@ -21,6 +21,8 @@ export interface Backend<F extends TensorLike = TensorLike, I extends TensorLike
   readonly bytesInUse?: number;
   /** The largest single tensor the device can hold, where it is limited (the GPU's buffer binding size). */
   readonly maxTensorBytes?: number;
+  /** The memory a whole run may use, where the backend has a budget (the CPU: from the machine's memory). */
+  readonly maxTotalBytes?: number;
 
   // ---- memory ----
   allocFloat(length: number): F; // zero-filled

@@ -34,6 +34,11 @@ export interface CpuBackendOptions {
    * test knob). Default 262,144 (a few hundred microseconds: waking a thread costs tens, more on a busy machine).
    */
   minWorkPerThread?: number;
+  /**
+   * The memory a run may use on this machine (the memory plan refuses bigger runs before allocating). Default:
+   * none. The CLI passes a share of the machine's memory, the trainer worker a conservative browser figure.
+   */
+  memoryBudgetBytes?: number;
 }
 
 type SplitArgs<K extends SplitKernelName> = Parameters<(typeof SPLIT_KERNELS)[K]['cost']>;
@@ -46,6 +51,7 @@ const CHUNKS_PER_THREAD = 4;
 
 export class CpuBackend implements Backend<Float32Array, Int32Array> {
   readonly name = 'cpu' as const;
+  readonly maxTotalBytes: number | undefined;
   private readonly f64: boolean;
   private pool: ThreadPool | null;
   /** Why there are no threads though more than one was asked for (shown in deviceName). */
@@ -73,6 +79,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
       throw new RangeError(`CpuBackend: threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${threads}`);
     }
     this.minWork = opts.minWorkPerThread ?? 262_144;
+    this.maxTotalBytes = opts.memoryBudgetBytes;
     const env = threadEnvironment();
     this.noThreads = threads !== 1 && env.kind === 'none' ? env.reason : '';
     // Threads start in the background; until they run, every kernel runs here (with the same results).
