@@ -62,7 +62,7 @@ const EXPOSE = 'X-Repo-Commit, X-Linked-Size, X-Linked-Etag, ETag, Content-Range
 
 export async function startHubServer(repos: HubTestRepo[]): Promise<HubTestServer> {
   const stored = new Map<string, { repo: HubTestRepo; commit: string; files: Map<string, StoredFile> }>();
-  const bySha = new Map<string, { file: string; repo: string; data: StoredFile }>();
+  const bySha = new Map<string, { file: string; repo: string; data: StoredFile }>(); // key: repo + '/' + sha256
   for (const r of repos) {
     const files = new Map<string, StoredFile>();
     const h = createHash('sha1');
@@ -70,7 +70,7 @@ export async function startHubServer(repos: HubTestRepo[]): Promise<HubTestServe
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
       const f = { bytes, sha256: sha256(bytes), gitSha1: gitSha1(bytes), lfs: LFS(name) };
       files.set(name, f);
-      bySha.set(f.sha256, { file: name, repo: r.repo, data: f });
+      bySha.set(`${r.repo}/${f.sha256}`, { file: name, repo: r.repo, data: f });
       h.update(name).update(f.sha256);
     }
     stored.set(r.repo, { repo: r, commit: r.commit ?? h.digest('hex'), files });
@@ -134,7 +134,7 @@ export async function startHubServer(repos: HubTestRepo[]): Promise<HubTestServe
       if (f.lfs) {
         // The Hub answers LFS files with a redirect to its CDN; the sizes and hashes ride on the redirect.
         res.writeHead(302, {
-          Location: `/cdn/${f.sha256}?file=${encodeURIComponent(m[3])}`,
+          Location: `/cdn/${m[1]}/${f.sha256}?file=${encodeURIComponent(m[3])}`,
           'X-Linked-Size': String(f.bytes.length),
           'X-Linked-Etag': `"${f.sha256}"`,
           ETag: `"${f.gitSha1}"`,
@@ -144,7 +144,7 @@ export async function startHubServer(repos: HubTestRepo[]): Promise<HubTestServe
       return serveBytes(req, res, m[1], m[3], f, `"${f.gitSha1}"`);
     }
 
-    m = /^\/cdn\/([0-9a-f]{64})$/.exec(path);
+    m = /^\/cdn\/([^/]+\/[^/]+\/[0-9a-f]{64})$/.exec(path);
     if (m && bySha.has(m[1])) {
       const { file, repo, data } = bySha.get(m[1])!;
       return serveBytes(req, res, repo, file, data, `"${data.sha256}"`);
