@@ -18,7 +18,7 @@ const configOptions = (cmd: Command) =>
     .option('--config <file>', 'a run config JSON file')
     .option('--url <shareUrl>', 'a playground share link')
     .option('--seed <n>', 'override the run seed')
-    .option('--model <dir>', 'load the model from this Hugging Face-format folder instead of the bundled one')
+    .option('--model <dir|hf:ORG/NAME[@REV]>', 'a Hugging Face-format folder, or a Hub model (cached under $HF_HOME; HF_ENDPOINT, HF_TOKEN honoured) instead of the bundled one')
     .addOption(
       new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'),
     );

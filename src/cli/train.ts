@@ -27,7 +27,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   // event loop busy (the CPU backend never yields to I/O by itself).
   const log = flags.log ? openLog(flags.log) : null;
   const backend = await createBackend(flags.backend);
-  const loaded = await loadModel(config.model.id, flags.model);
+  const loaded = await loadModel(config.model.id, flags.model, { quiet: flags.quiet });
   const trainer = await Trainer.create(config, loaded, backend, { judgeKey: envJudgeKeyProvider(process.env) });
   const write = (obj: Record<string, unknown>) => {
     if (log !== null) writeSync(log, JSON.stringify(obj) + '\n');

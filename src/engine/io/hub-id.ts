@@ -22,7 +22,7 @@ export function hubIdProblem(text: string): string | null {
   const [repo, revision, extra] = body.split('@');
   if (extra !== undefined) return `"${text}" has more than one @`;
   const parts = repo.split('/');
-  if (parts.length !== 2) return `"${text}" is not ORG/NAME (a Hub repo id has exactly one /)`;
+  if (parts.length !== 2) return `"${repo}" is not ORG/NAME (a Hub repo id has exactly one /)`;
   for (const p of parts) {
     if (!NAME.test(p)) return `"${p}" is not a valid Hub name (letters, digits, - _ . ; no -- or ..)`;
   }
