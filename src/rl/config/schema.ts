@@ -4,6 +4,7 @@
 //   GRPO: DeepSeekMath, arXiv:2402.03300      DAPO: arXiv:2503.14476      Dr. GRPO: arXiv:2503.20783
 // Invalid input becomes one RunConfigError whose message names the field: "grpo.learningRate: must be > 0".
 
+import { hubIdProblem } from '../../engine/io/hub-id.ts';
 import { z } from 'zod';
 import { IMPORTANCE_SAMPLING_LEVELS } from '../grpo/gspo.ts';
 import { LR_SCHEDULES } from '../schedule.ts';
@@ -31,9 +32,23 @@ const TaskParams = z
 
 const int = () => z.int();
 
+/** Bundled model folder names (as public/models/index.json's ids). */
+const BUNDLED_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
 const Model = z
   .object({
-    id: z.string().min(1).max(200).default('tiny-arith').describe('Bundled model folder name or Hugging Face repo id.'),
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .superRefine((id, ctx) => {
+        // A bundled folder name, or hf:ORG/NAME[@REV] (a path like "../x" is neither).
+        if (id === '' || id.length > 200) return; // min/max say so
+        const problem = id.startsWith('hf:') ? hubIdProblem(id) : BUNDLED_ID.test(id) ? null : `"${id}" is not a bundled model name or hf:ORG/NAME[@REV]`;
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default('tiny-arith')
+      .describe('Bundled model folder name, or a Hugging Face Hub model as hf:ORG/NAME[@REVISION].'),
   })
   .strict();
 
