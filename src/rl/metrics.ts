@@ -1,5 +1,6 @@
-// Metric names, following TRL's GRPOTrainer so logs read the same (DESIGN.md "Metrics"). A step's metrics
-// are one flat record of numbers, written as one JSON line by the CLI.
+// Metric names, following TRL's GRPOTrainer so logs read the same (DESIGN.md "Metrics"): the one table the
+// trainer, evaluation, the reward-hacking monitor and the charts take their names from. A step's metrics are
+// one flat record of numbers, written as one JSON line by the CLI.
 
 export type Metrics = Record<string, number>;
 
@@ -19,8 +20,10 @@ export const METRIC = {
   clipRegionMean: 'clip_ratio/region_mean',
   clipLowMean: 'clip_ratio/low_mean',
   clipHighMean: 'clip_ratio/high_mean',
-  /** Mean completion length in tokens. */
+  /** Mean, shortest and longest completion length in tokens. */
   completionsMeanLength: 'completions/mean_length',
+  completionsMinLength: 'completions/min_length',
+  completionsMaxLength: 'completions/max_length',
   /** Fraction of completions cut by maxNewTokens before an end token or stop string. */
   completionsClippedRatio: 'completions/clipped_ratio',
   /** Gradient L2 norm before clipping. */
@@ -31,6 +34,8 @@ export const METRIC = {
   stepTime: 'step_time',
   tokensPerS: 'tokens_per_s',
   learningRate: 'learning_rate',
+  /** Device memory held by the backend (WebGPU only). */
+  gpuBytesInUse: 'gpu/bytes_in_use',
   /** Multi-turn tasks: tool calls per rollout (every <tool> opened counts, malformed ones too). */
   toolsCallFrequency: 'tools/call_frequency',
   /** Multi-turn tasks: failed tool calls / tool calls (0 when there were none). */
@@ -41,6 +46,8 @@ export const METRIC = {
   evalReward: 'eval/reward',
   /** Mean of the task's correctness criterion on the held-out set (greedy decoding). */
   evalAccuracy: 'eval/accuracy',
+  /** Held-out completions the correctness criterion failed on (threw or non-finite; they count as wrong). Logged when > 0. */
+  evalAccuracyErrors: 'eval/accuracy_errors',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -58,6 +65,21 @@ export function rewardStdMetric(criterion: string): string {
 /** rewards/<criterion>/errors: how many completions the criterion failed on (threw or non-finite). */
 export function rewardErrorsMetric(criterion: string): string {
   return `rewards/${criterion}/errors`;
+}
+
+/** eval/rewards/<criterion>/mean: mean raw score of one criterion on the held-out set. */
+export function evalRewardMeanMetric(criterion: string): string {
+  return `eval/rewards/${criterion}/mean`;
+}
+
+/** eval/rewards/<criterion>/errors: held-out completions the criterion failed on (only logged when > 0). */
+export function evalRewardErrorsMetric(criterion: string): string {
+  return `eval/rewards/${criterion}/errors`;
+}
+
+/** hacking/<kind>: the value of one reward-hacking indicator (hacking.ts). */
+export function hackingMetric(kind: string): string {
+  return `hacking/${kind}`;
 }
 
 /** Wall-clock metrics: excluded when checking that two runs are identical. */

@@ -31,14 +31,19 @@ function withoutSpecialTokens(text: string): string {
 describe('rollout views of a real step', () => {
   it('single-turn: G completions per group, log-probs equal an independent forward pass, texts and advantages add up', async () => {
     const config = defaultRunConfig();
+    // A length reward (1 at exactly 3 tokens) and stop strings give groups with reward variance, completions
+    // that finish early and completions cut at maxNewTokens, which maskTruncatedCompletions leaves untrained.
     config.rubric.criteria = [
       { name: 'fmt', kind: 'xml_format', weight: 1, params: {} },
-      { name: 'correct', kind: 'correct_answer', weight: 0.5, params: {} },
+      { name: 'three', kind: 'length_target', weight: 0.5, params: { unit: 'tokens', target: 3, width: 1 } },
     ];
     config.grpo.promptsPerStep = 3;
     config.grpo.groupSize = 4;
+    config.grpo.maskTruncatedCompletions = true;
+    config.grpo.skipZeroStdGroups = true;
     config.sampling.maxNewTokens = 8;
     config.sampling.temperature = 0.8;
+    config.sampling.stop = [...'aeiouAEIOU0123'];
     const loaded = createTinyModel({ seed: 1 });
     const trainer = await Trainer.create(config, loaded, backend);
     const result = await trainer.step();
@@ -48,10 +53,11 @@ describe('rollout views of a real step', () => {
     expect(view.step).toBe(1);
     expect(view.criteria).toEqual([
       { name: 'fmt', kind: 'xml_format', weight: 1 },
-      { name: 'correct', kind: 'correct_answer', weight: 0.5 },
+      { name: 'three', kind: 'length_target', weight: 0.5 },
     ]);
     expect(view.groups).toHaveLength(3);
     let checked = 0;
+    const trainedCompletions = { truncated: 0, finished: 0 };
     for (const [gi, group] of view.groups.entries()) {
       expect(group.completions).toHaveLength(4);
       expect(group.prompt).toBe(rollouts[gi * 4].row.prompt);
@@ -67,18 +73,21 @@ describe('rollout views of a real step', () => {
 
       for (const [k, c] of group.completions.entries()) {
         const r = rollouts[gi * 4 + k]; // no dynamic sampling: the batch holds every shown rollout, in order
-        expect(Object.keys(c.scores)).toEqual(['fmt', 'correct']);
-        expect(c.reward).toBeCloseTo(c.scores.fmt + 0.5 * c.scores.correct, 12);
+        expect(Object.keys(c.scores)).toEqual(['fmt', 'three']);
+        expect(c.reward).toBeCloseTo(c.scores.fmt + 0.5 * c.scores.three, 12);
         expect(c.turns).toBeUndefined();
         expect(c.tokens).toHaveLength(r.completion.length);
         expect(c.tokens.map((t) => t.text).join('')).toBe(trainer.tokenizer.decode(r.completion));
         expect(withoutSpecialTokens(c.tokens.map((t) => t.text).join(''))).toBe(c.text);
         const seq = new Int32Array([...r.prompt, ...r.completion]);
         const ref = await independentLogprobs(loaded, seq, config.sampling.temperature);
+        // Every group of this sample has reward variance, so skipZeroStdGroups masks nothing; a truncated
+        // completion is masked whole, a finished one trained whole.
+        expect(group.rewardStd).toBeGreaterThan(0);
+        trainedCompletions[r.truncated ? 'truncated' : 'finished']++;
         c.tokens.forEach((t, j) => {
           expect(t.generated).toBe(true);
-          const flatSkipped = config.grpo.skipZeroStdGroups && group.rewardStd === 0;
-          expect(t.trained).toBe(!(r.truncated && config.grpo.maskTruncatedCompletions) && !flatSkipped);
+          expect(t.trained).toBe(!r.truncated);
           expect(t.logprob).not.toBeNull();
           expect(Number.isFinite(t.logprob)).toBe(true);
           expect(t.logprob!).toBeLessThanOrEqual(0);
@@ -89,6 +98,8 @@ describe('rollout views of a real step', () => {
       }
     }
     expect(checked).toBeGreaterThan(20);
+    expect(trainedCompletions.truncated).toBeGreaterThan(0);
+    expect(trainedCompletions.finished).toBeGreaterThan(0);
   });
 
   it('multi-turn (guess-number): environment turns are masked, their tokens are context with no log-prob', async () => {
