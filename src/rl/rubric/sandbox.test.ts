@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCustomCode, DEFAULT_SANDBOX_LIMITS, runCustomCode as runWithLimits, runRegexTests, type CodeCall } from './sandbox.ts';
+import { checkCustomCode, DEFAULT_SANDBOX_LIMITS, FROZEN_NOW, runCustomCode as runWithLimits, runRegexTests, type CodeCall } from './sandbox.ts';
 
 /** Generous time limit where a test is not about time (test machines can be busy). */
 const runCustomCode = (code: string, calls: CodeCall[]) => runWithLimits(code, calls, { ...DEFAULT_SANDBOX_LIMITS, timeLimitMs: 2000 });
@@ -43,6 +43,46 @@ describe('runCustomCode', () => {
     expect(messageOf((await runCustomCode('async () => 1', [call('x')]))[0])).toBe('returned object, not a number');
     expect(await checkCustomCode('return (')).toMatch(/^does not compile: SyntaxError/);
     expect(await checkCustomCode('return 1')).toBeNull();
+  });
+});
+
+describe('runCustomCode: the clock and error messages', () => {
+  it('the clock is frozen, like Math.random is seeded: a score depends only on its inputs', async () => {
+    const code = `const d = new Date();
+      return [Date.now() === ${FROZEN_NOW}, d.getTime() === ${FROZEN_NOW}, d instanceof Date, new Date(0).getTime() === 0,
+        typeof Date() === 'string', new Date(2020, 1, 3).getFullYear() === 2020, Date.UTC(2000, 0) === ${Date.UTC(2000, 0)}].every(Boolean) ? 1 : 0`;
+    expect(await runCustomCode(code, [call('a'), call('b')])).toEqual([1, 1]);
+    const [a, b] = await runCustomCode('let t = Date.now(); for (let i = 0; i < 1e5; i++); return Date.now() - t + performance', [call('x'), call('y')]);
+    expect(messageOf(a)).toMatch(/ReferenceError: 'performance' is not defined/);
+    expect(b).toBe(a);
+  });
+
+  it('every guest error reads as one meaningful line', async () => {
+    const thrown = [
+      ["''", 'threw an empty string'],
+      ["'  \\n '", 'threw a blank string'],
+      ['{}', 'threw a non-Error object'],
+      ['{ a: 1 }', 'threw a non-Error object: {"a":1}'],
+      ['null', 'threw null'],
+      ['undefined', 'threw undefined'],
+      ['42', 'threw 42'],
+      ["new Error('')", /^threw Error \(no message\) \(line 9\)$/],
+      ["new Error('a\\nb\\r\\nc\\u0000d')", /^threw Error: a b c d \(line 10\)$/],
+      ["new TypeError('x'.repeat(5000))", /^threw TypeError: x{200,}…$/],
+      ["Object.assign(new Error('m'), { name: '' })", /^threw Error: m \(line 12\)$/],
+      ["{ name: 'Custom', message: 'multi\\nline' }", 'threw Custom: multi line'],
+      ["{ toString() { throw 1 } }", 'threw a non-Error object'],
+      ["'\\u0000'", /^threw (an empty|a blank) string$/], // QuickJS hands strings out NUL-terminated
+    ] as const;
+    const code = `switch (completion) {\n${thrown.map(([v], i) => `case '${i}': throw ${v};`).join('\n')}\n}`;
+    const r = await runCustomCode(code, thrown.map((_, i) => call(String(i))));
+    r.forEach((x, i) => {
+      const m = messageOf(x);
+      expect(m, thrown[i][0]).toMatch(thrown[i][1]);
+      // eslint-disable-next-line no-control-regex
+      expect(m).not.toMatch(/[\u0000-\u001f]/);
+      expect(m.length).toBeLessThanOrEqual(301);
+    });
   });
 });
 

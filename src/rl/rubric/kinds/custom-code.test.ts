@@ -122,4 +122,17 @@ describe('custom_code', () => {
     expect(b.errors).toEqual({ correct_answer: 0, hostile: 1 });
     expect(b.errorMessages.hostile).toBe('custom code exceeded the time limit (20 ms)');
   });
+
+  it('a built-in looping in C (never interrupted by QuickJS) is stopped too: that completion scores 0, counted', async () => {
+    const rubric = new Rubric([
+      { name: 'correct_answer', kind: 'correct_answer', weight: 1, params: {} },
+      { name: 'hostile', kind: 'custom_code', weight: 1, params: { code: 'if (completion.includes("9")) return Array.prototype.indexOf.call({ length: 1e15 }, 1); return 0.5', timeLimitMs: 50 } },
+    ]);
+    const t0 = performance.now();
+    const b = await rubric.scoreBatch([ctx('<answer>8</answer>'), ctx('<answer>9</answer>'), ctx('<answer>8</answer>')]);
+    expect(performance.now() - t0).toBeLessThan(10_000); // never returned before the watchdog
+    expect(b.scores).toEqual({ correct_answer: [1, 0, 1], hostile: [0.5, 0, 0.5] });
+    expect(b.errors).toEqual({ correct_answer: 0, hostile: 1 });
+    expect(b.errorMessages.hostile).toBe('custom code exceeded the time limit (50 ms)');
+  });
 });
