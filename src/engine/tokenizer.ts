@@ -17,18 +17,32 @@ function tokenContent(v: unknown): string | undefined {
   return undefined;
 }
 
+export interface TokenizerOptions {
+  /** Used when tokenizer_config.json names no eos_token (e.g. config.json's eos_token_id). */
+  eosTokenId?: number;
+  /** More ids that end generation, as transformers' generate stops on (generation_config.json's eos_token_id). */
+  stopTokenIds?: readonly number[];
+}
+
 export class Tokenizer {
   /** One past the largest token id (model vocabulary plus added tokens). */
   readonly vocabSize: number;
+  /** The end-of-turn token the chat template writes after each message (tokenizer_config.json's eos_token). */
   readonly eosTokenId: number;
   readonly padTokenId: number;
   readonly bosTokenId: number | undefined;
+  /** The special-token strings chat templates read as bos_token / eos_token (as apply_chat_template passes them). */
+  readonly bosToken: string | undefined;
+  readonly eosToken: string;
+  /** Every id that ends a sampled turn: the eos token and the model's generation_config eos ids. */
+  readonly stopTokenIds: readonly number[];
+  private readonly stopSet: ReadonlySet<number>;
   private readonly cleanUpSpaces: boolean;
 
   private constructor(
     private readonly hf: HfTokenizer,
     config: Json,
-    fallback: { eosTokenId?: number },
+    fallback: TokenizerOptions,
   ) {
     let maxId = -1;
     for (const id of hf.get_vocab(true).values()) maxId = Math.max(maxId, id);
@@ -45,15 +59,23 @@ export class Tokenizer {
     this.eosTokenId = eos;
     this.padTokenId = idOfConfig('pad_token') ?? eos;
     this.bosTokenId = idOfConfig('bos_token');
+    this.bosToken = this.bosTokenId === undefined ? undefined : tokenContent(config.bos_token);
+    this.eosToken = tokenContent(config.eos_token) ?? hf.id_to_token(eos) ?? '';
+    for (const id of fallback.stopTokenIds ?? []) {
+      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
+        throw new TokenizerError(`stop token id ${id} (generation_config.json eos_token_id) is outside the vocabulary of ${this.vocabSize} tokens`);
+      }
+    }
+    this.stopTokenIds = [...new Set([eos, ...(fallback.stopTokenIds ?? [])])];
+    this.stopSet = new Set(this.stopTokenIds);
     // @huggingface/tokenizers defaults this to true; transformers (>= 4.45) to false. Exactness matters more here.
     this.cleanUpSpaces = config.clean_up_tokenization_spaces === true;
   }
 
   /**
-   * Build from parsed tokenizer.json and tokenizer_config.json. `fallback.eosTokenId` (e.g. config.json's
-   * eos_token_id) is used when tokenizer_config.json names no eos_token.
+   * Build from parsed tokenizer.json and tokenizer_config.json (see TokenizerOptions for the model-level ids).
    */
-  static fromJSON(tokenizerJson: object, tokenizerConfig: object, fallback: { eosTokenId?: number } = {}): Tokenizer {
+  static fromJSON(tokenizerJson: object, tokenizerConfig: object, fallback: TokenizerOptions = {}): Tokenizer {
     let hf: HfTokenizer;
     try {
       hf = new HfTokenizer({ added_tokens: [], ...tokenizerJson }, tokenizerConfig);
@@ -61,6 +83,11 @@ export class Tokenizer {
       throw new TokenizerError(`tokenizer.json could not be loaded: ${(e as Error).message}`, { cause: e });
     }
     return new Tokenizer(hf, tokenizerConfig as Json, fallback);
+  }
+
+  /** Whether sampling `id` ends the turn. */
+  isStop(id: number): boolean {
+    return this.stopSet.has(id);
   }
 
   /** Token ids of `text`; adds no BOS/EOS, but special tokens written in the text map to their ids. */

@@ -109,7 +109,7 @@ export async function sampleRollouts<F extends TensorLike, I extends TensorLike>
     topK: sampling.topK,
     topP: sampling.topP,
     maxNewTokens: sampling.maxNewTokens,
-    stopTokenIds: [tok.eosTokenId],
+    stopTokenIds: [...tok.stopTokenIds],
     stopStrings: sampling.stop,
     decode: (ids) => tok.decode(ids, { skipSpecialTokens: true }),
     seed: turnSeed,
@@ -137,7 +137,7 @@ export async function sampleRollouts<F extends TensorLike, I extends TensorLike>
       run.state = reply.state;
       run.toolCalls += reply.toolCalls ?? 0;
       run.toolFailures += reply.toolFailures ?? 0;
-      if (reply.done || turn >= env.maxTurns) continue;
+      if (reply.done || turn >= env.maxTurns || !run.conv.canContinue) continue;
       if (run.conv.addEnvironmentTurn(reply.messages ?? [], model.dims.maxT - sampling.maxNewTokens)) next.push(active[k]);
       else run.truncated = true; // no room for the reply and another turn
     }

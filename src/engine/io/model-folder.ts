@@ -22,12 +22,15 @@ export interface LoadedModel {
   tokenizerJson: object;
   tokenizerConfig: object;
   chatTemplate: string;
+  /** generation_config.json as read (written back on export), where the folder has one. */
+  generationConfig?: object;
 }
 
 type Json = Record<string, unknown>;
 type Progress = (msg: string) => void;
 
 const SINGLE = 'model.safetensors';
+const GENERATION_CONFIG = 'generation_config.json';
 const INDEX = 'model.safetensors.index.json';
 
 async function readJson(src: FileSource, name: string): Promise<Json> {
@@ -90,9 +93,13 @@ export async function loadModelFolder(src: FileSource, onProgress?: Progress): P
   const tokenizerJson = await readJson(src, 'tokenizer.json');
   const tokenizerConfig = await readJson(src, 'tokenizer_config.json');
   const eosFromConfig = Array.isArray(config.eos_token_id) ? config.eos_token_id[0] : config.eos_token_id;
+  const generationConfig = (await src.has(GENERATION_CONFIG)) ? await readJson(src, GENERATION_CONFIG) : undefined;
   let tokenizer: Tokenizer;
   try {
-    tokenizer = Tokenizer.fromJSON(tokenizerJson, tokenizerConfig, { eosTokenId: eosFromConfig ?? undefined });
+    tokenizer = Tokenizer.fromJSON(tokenizerJson, tokenizerConfig, {
+      eosTokenId: eosFromConfig ?? undefined,
+      stopTokenIds: stopIdsOf(generationConfig, config, src.describe),
+    });
   } catch (e) {
     if (e instanceof TokenizerError) throw new ModelFolderError(`${e.message} (in ${src.describe})`, { cause: e });
     throw e;
@@ -106,7 +113,22 @@ export async function loadModelFolder(src: FileSource, onProgress?: Progress): P
 
   const params = await loadWeights(src, layout, onProgress);
   onProgress?.(`loaded ${layout.count.toLocaleString('en-US')} parameters`);
-  return { config, layout, params, tokenizer, tokenizerJson, tokenizerConfig, chatTemplate };
+  return { config, layout, params, tokenizer, tokenizerJson, tokenizerConfig, chatTemplate, ...(generationConfig ? { generationConfig } : {}) };
+}
+
+/**
+ * The ids transformers' generate stops on: generation_config.json's eos_token_id (an int or a list) when the
+ * folder has one, else config.json's (GenerationConfig.from_model_config). The tokenizer adds its own eos.
+ */
+function stopIdsOf(generationConfig: Json | undefined, config: ModelConfig, where: string): number[] {
+  const raw = generationConfig && 'eos_token_id' in generationConfig ? generationConfig.eos_token_id : config.eos_token_id;
+  if (raw === undefined || raw === null) return [];
+  const ids = Array.isArray(raw) ? raw : [raw];
+  if (!ids.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
+    const file = generationConfig && 'eos_token_id' in generationConfig ? GENERATION_CONFIG : 'config.json';
+    throw new ModelFolderError(`${file} in ${where}: eos_token_id must be a token id or a list of token ids, got ${JSON.stringify(raw)}`);
+  }
+  return ids as number[];
 }
 
 /** Which shard holds which tensor: one file, or the weight_map of an index. */
@@ -180,6 +202,7 @@ export function modelFolderFiles(m: LoadedModel, params: Float32Array = m.params
   files.set(SINGLE, serializeSafetensors(tensors, { format: 'pt' }));
   files.set('tokenizer.json', JSON.stringify(m.tokenizerJson));
   files.set('tokenizer_config.json', JSON.stringify({ ...m.tokenizerConfig, chat_template: m.chatTemplate }, null, 2) + '\n');
+  if (m.generationConfig) files.set(GENERATION_CONFIG, JSON.stringify(m.generationConfig, null, 2) + '\n');
   return files;
 }
 

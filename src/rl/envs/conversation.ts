@@ -21,9 +21,19 @@ export interface ChatCodec {
   chatTemplate: string;
 }
 
+/**
+ * Render messages as transformers' apply_chat_template does: with the tokenizer's bos_token and eos_token strings
+ * (Llama 3's template starts with {{ bos_token }}). Encoding adds no special tokens of its own, so a BOS the
+ * template writes appears once, never twice (apply_chat_template also tokenises with add_special_tokens=False).
+ */
+export function renderConversation(codec: ChatCodec, messages: ChatMessage[]): string {
+  const tok = codec.tokenizer;
+  return renderChat(codec.chatTemplate, messages, { addGenerationPrompt: true, bosToken: tok.bosToken, eosToken: tok.eosToken });
+}
+
 /** The prompt for the first assistant turn: the rendered messages (with the generation prompt) and its tokens. */
 export function encodeMessages(codec: ChatCodec, messages: ChatMessage[]): { text: string; ids: Int32Array } {
-  const text = renderChat(codec.chatTemplate, messages, { addGenerationPrompt: true });
+  const text = renderConversation(codec, messages);
   return { text, ids: Int32Array.from(codec.tokenizer.encode(text)) };
 }
 
@@ -38,6 +48,7 @@ export class Conversation {
   private seen: string;
   private length_ = 0;
   private assistantTurns = 0;
+  private endedConversation = false;
 
   /** `prompt` is encodeMessages(codec, initial), passed in when several rollouts share it. */
   constructor(
@@ -60,6 +71,15 @@ export class Conversation {
     return this.assistantTurns;
   }
 
+  /**
+   * False once the model ended a turn with a stop token other than the one the template closes turns with (e.g.
+   * Qwen's <|endoftext|> where ChatML writes <|im_end|>): the text it saw can no longer be extended by the
+   * template's rendering, and the model has said it is done, so the conversation ends there.
+   */
+  get canContinue(): boolean {
+    return !this.endedConversation;
+  }
+
   /** All tokens so far, in one array (the next turn's prompt). */
   tokens(): Int32Array {
     const out = new Int32Array(this.length_);
@@ -78,15 +98,26 @@ export class Conversation {
   addAssistantTurn(ids: Int32Array): string {
     const tok = this.codec.tokenizer;
     const raw = tok.decode(ids);
-    const endsTurn = ids.length > 0 && ids[ids.length - 1] === tok.eosTokenId;
-    const content = endsTurn ? tok.decode(ids.subarray(0, ids.length - 1)) : raw;
-    const text = tok.decode(ids, { skipSpecialTokens: true });
+    const endsTurn = ids.length > 0 && tok.isStop(ids[ids.length - 1]);
+    const body = endsTurn ? ids.subarray(0, ids.length - 1) : ids;
+    const content = tok.decode(body);
+    const text = tok.decode(body, { skipSpecialTokens: true });
     this.messages.push({ role: 'assistant', content: text });
     this.rendered.push({ role: 'assistant', content });
     this.seen += raw;
+    if (endsTurn && !this.templateEndsTurnAsModelDid()) this.endedConversation = true;
     this.push(ids, true);
     this.assistantTurns++;
     return text;
+  }
+
+  /** Whether the template, rendering the conversation so far, closes the last turn with the stop token the model sampled. */
+  private templateEndsTurnAsModelDid(): boolean {
+    try {
+      return renderConversation(this.codec, this.rendered).startsWith(this.seen);
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -100,7 +131,8 @@ export class Conversation {
         throw new TypeError('environment reply: each message needs a string role and content');
       }
     }
-    const text = renderChat(this.codec.chatTemplate, [...this.rendered, ...reply], { addGenerationPrompt: true });
+    if (this.endedConversation) throw new ChatTemplateError('the model ended the conversation (a stop token other than the end of turn): no further turns');
+    const text = renderConversation(this.codec, [...this.rendered, ...reply]);
     if (!text.startsWith(this.seen)) {
       throw new ChatTemplateError(
         `the chat template rewrites earlier turns after assistant turn ${this.assistantTurns} (its rendering of the ` +
