@@ -2,6 +2,7 @@
 // when its Vulkan driver is present, SwiftShader when VK_ICD_FILENAMES points at it), or auto (WebGPU when an
 // hardware adapter exists, else the CPU, saying so on stderr). The CPU backend uses min(cores, 8) threads for its
 // heavy kernels (bit-identical to one thread); CpuBackend.create waits for them so the device name says how many.
+import { totalmem } from 'node:os';
 import type { Backend } from '../engine/backend.ts';
 import { CpuBackend } from '../engine/cpu/backend.ts';
 import { WebGpuBackend } from '../engine/webgpu/backend.ts';
@@ -13,7 +14,9 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** `threads`: the CPU backend's thread count (CpuBackendOptions.threads; default 'auto' = min(cores, 8)). */
 export async function createBackend(choice: BackendChoice, opts: { threads?: number | 'auto' } = {}): Promise<Backend> {
-  const cpu = async () => (await CpuBackend.create({ threads: opts.threads })) as unknown as Backend;
+  // The memory plan refuses CPU runs beyond 80% of this machine's memory, before allocating anything.
+  const memoryBudgetBytes = Math.floor(totalmem() * 0.8);
+  const cpu = async () => (await CpuBackend.create({ threads: opts.threads, memoryBudgetBytes })) as unknown as Backend;
   if (choice === 'cpu') return cpu();
   try {
     const gpu = await WebGpuBackend.create(await nodeGpu());

@@ -13,7 +13,7 @@ export interface ChosenBackend {
 
 export async function chooseBackend(preference: BackendPreference): Promise<ChosenBackend> {
   // Wait for the CPU backend's helper threads, so its device name says how many run.
-  const cpu = async (): Promise<Backend> => (await CpuBackend.create()) as unknown as Backend;
+  const cpu = async (): Promise<Backend> => (await CpuBackend.create({ memoryBudgetBytes: browserCpuBudget() })) as unknown as Backend;
   if (preference === 'cpu') return { backend: await cpu() };
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   try {
@@ -27,4 +27,13 @@ export async function chooseBackend(preference: BackendPreference): Promise<Chos
     if (preference === 'webgpu') throw new Error(`WebGPU was requested but is unavailable: ${(e as Error).message}`, { cause: e });
     return { backend: await cpu(), note: `WebGPU unavailable (${(e as Error).message}); training runs on the CPU.` };
   }
+}
+
+/**
+ * The CPU backend's budget in a tab: half of navigator.deviceMemory (Chrome reports at most 8 GiB, rounded down),
+ * or 2 GiB where the browser does not say. Conservative on purpose: a tab that outgrows its memory is killed.
+ */
+function browserCpuBudget(): number {
+  const gib = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
+  return Math.floor((typeof gib === 'number' && gib > 0 ? gib / 2 : 2) * 2 ** 30);
 }
