@@ -202,3 +202,16 @@ describe('beta > 0: the KL reference', () => {
     expect(await noRef.referenceWeights()).toBeNull();
   });
 });
+
+describe('the advantages a step reports', () => {
+  it("are the ones trained with, also when dynamic sampling drops groups before 'batch' scaling", async () => {
+    const { trainer, result } = await firstStep({ dynamicSampling: 'skip', scaleRewards: 'batch' });
+    const flat = flatGroups(result.samples);
+    const kept = result.samples.filter((r) => !flat.has(r.group)); // the batch rows, in order
+    const trained = trainer.lastBatch!.advantages;
+    expect(trained).toHaveLength(kept.length);
+    kept.forEach((r, row) => expect(r.advantage).toBe(trained[row]));
+    // Dropped (flat) groups were not trained: reward minus the group mean is 0 under any scaling.
+    for (const r of result.samples.filter((x) => flat.has(x.group))) expect(r.advantage).toBe(0);
+  });
+});

@@ -34,6 +34,7 @@ export interface RolloutRecord {
   completion: string;
   answer: string;
   reward: number;
+  /** The advantage the rollout was trained with (0 for a zero-std group that dynamic sampling dropped). */
   advantage: number;
   scores: Record<string, number>;
   truncated: boolean;
@@ -176,12 +177,11 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
 
     // Shown rollouts that were trained on sit at their index among the kept items (the batch rows).
     const rowOf = new Map(sampled.kept.items.map((x, i) => [x.rollout, i]));
-    const trainedRow = (r: Rollout): TrainedRow | null => {
+    const trained = (r: Rollout): TrainedRow | null => {
       const row = rowOf.get(r);
       return row === undefined ? null : { batch: train.batch, row, logp: update.oldLogp };
     };
-    const shownAdvantages = groupAdvantages(sampled.shownRewards, g.groupSize, g.scaleRewards);
-    return { step: this.step_, metrics, events: hacking.events, samples: records(shown, sampled.shownRewards, shownAdvantages, this.task, trainedRow) };
+    return { step: this.step_, metrics, events: hacking.events, samples: records(shown, sampled.shownRewards, train.advantages, this.task, trained) };
   }
 
   /**
@@ -246,6 +246,10 @@ function trainingBatch(kept: DynamicSamplingResult<ScoredRollout>, g: RunConfig[
   return { rollouts, advantages, batch };
 }
 
+/**
+ * The shown rollouts as records. A rollout's advantage is the one it was trained with (`advantages` [S] of the
+ * batch rows); a shown rollout outside the batch is in a zero-std group that dynamic sampling dropped: 0.
+ */
 function records(
   shown: ScoredRollout[],
   rewards: number[],
@@ -255,16 +259,19 @@ function records(
 ): RolloutRecord[] {
   const multiTurn = isMultiTurnTask(task);
   const env = environmentOf(task);
-  return shown.map(({ rollout: r, score }, i) => ({
-    group: r.group,
-    prompt: r.row.prompt,
-    completion: r.text,
-    answer: r.row.answer,
-    reward: rewards[i],
-    advantage: advantages[i],
-    scores: score.scores,
-    truncated: r.truncated,
-    tokens: completionTokens(r, trainedRow(r)),
-    ...(multiTurn ? { messages: r.messages, turns: r.turns, promptMessages: env.initialMessages(r.row).length } : {}),
-  }));
+  return shown.map(({ rollout: r, score }, i) => {
+    const trained = trainedRow(r);
+    return {
+      group: r.group,
+      prompt: r.row.prompt,
+      completion: r.text,
+      answer: r.row.answer,
+      reward: rewards[i],
+      advantage: trained ? advantages[trained.row] : 0,
+      scores: score.scores,
+      truncated: r.truncated,
+      tokens: completionTokens(r, trained),
+      ...(multiTurn ? { messages: r.messages, turns: r.turns, promptMessages: env.initialMessages(r.row).length } : {}),
+    };
+  });
 }
