@@ -18,8 +18,8 @@ const FIXTURES = ['tiny-llama', 'tiny-qwen2', 'tiny-qwen3'];
 
 // Tolerances. The reference is float64; the engine computes in float32 (unit roundoff 6e-8). PyTorch's own float32
 // run of the same model lands 0.6-2.6e-6 from float64 on log-probs and 0.7-1.0e-6 (relative to the tensor's largest
-// entry) on gradients (the script prints these); the engine measured (Dec 2026) at most 1.4e-6 on log-probs and
-// 6.7e-7 on gradients on CPU, 1.9e-6 and 3.3e-6 on WebGPU (SwiftShader). The bounds leave 15-25x room for another
+// entry) on gradients (the script prints these); the engine measured (Dec 2026) at most 1.8e-6 on log-probs and
+// 6.7e-7 on gradients on CPU, 5.9e-6 and 3.3e-6 on WebGPU (SwiftShader). The bounds leave 8-15x room for another
 // summation order (threads, a real GPU's reductions) and stay orders of magnitude below what a convention slip
 // produces (the README lists the sabotages tried and the errors they gave).
 // REFERENCE_VERBOSE=1 prints every compared quantity with its max difference.
@@ -93,6 +93,22 @@ function lossAndGrad(f: Fixture, logp: Float32Array): { loss: number; dlogp: Flo
   return { loss, dlogp };
 }
 
+/** log softmax(ref logits / tau)[target] per position, in float64 (0 where the reference has no logits). */
+function tempered(f: Fixture, tau: number): Float64Array {
+  const V = f.loaded.config.vocab_size;
+  const logits = refTensor(f, 'logits');
+  const targets = f.batch.targets.flat();
+  const out = new Float64Array(f.B * f.T);
+  for (let n = 0; n < out.length; n++) {
+    let max = -Infinity;
+    for (let v = 0; v < V; v++) max = Math.max(max, logits[n * V + v] / tau);
+    let sum = 0;
+    for (let v = 0; v < V; v++) sum += Math.exp(logits[n * V + v] / tau - max);
+    out[n] = logits[n * V + targets[n]] / tau - max - Math.log(sum);
+  }
+  return out;
+}
+
 interface Diff {
   what: string;
   maxAbs: number;
@@ -152,6 +168,10 @@ async function checkTrainingStep<F extends TensorLike, I extends TensorLike>(
     const mine = grads.subarray(e.offset, e.offset + e.size);
     diffs.push(compare(`d ${e.name}`, mine, refTensor(f, `grad.${e.name}`), (m) => GRAD_REL * m));
   }
+  // GRPO scores the policy at its sampling temperature: log softmax(logits / tau), here from the reference logits.
+  const tau = 0.7;
+  const hot = await model.forwardLogprobs(tokens, targets, B, T, tau);
+  diffs.push(compare(`log p(target) at temperature ${tau}`, hot.logp, tempered(f, tau), () => LOGP_ABS, hasTarget));
   report(`${f.name} on ${be.name}`, diffs);
 }
 
