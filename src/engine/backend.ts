@@ -53,10 +53,13 @@ export interface Backend<F extends TensorLike = TensorLike, I extends TensorLike
 
   /** out[N,OC] = inp[N,C] @ weight[OC,C]^T (+ bias[OC]) */
   matmulForward(out: F, inp: F, weight: F, bias: F | null, N: number, C: number, OC: number): void;
-  /** dinp[N,C] += dout @ weight; dweight[OC,C] += dout^T @ inp; dbias[OC] += sum_n dout. dinp may be null (skip). */
+  /**
+   * dinp[N,C] += dout @ weight; dweight[OC,C] += dout^T @ inp; dbias[OC] += sum_n dout. dinp may be null (skip);
+   * dweight null (a frozen weight, LoRA) skips the weight and bias gradients.
+   */
   matmulBackward(
     dinp: F | null,
-    dweight: F,
+    dweight: F | null,
     dbias: F | null,
     dout: F,
     inp: F,
@@ -138,10 +141,13 @@ export interface Backend<F extends TensorLike = TensorLike, I extends TensorLike
    * logp[N] = z[target] - lse; lse[N] (saved); entropy[N] = -sum_v p_v log p_v.
    */
   logprobForward(logp: F, lse: F, entropy: F, h: F, wlm: F, targets: I, N: number, C: number, V: number, temperature: number): void;
-  /** dh[N,C] += sum_v g[n,v] w[v]; dwlm[V,C] += sum_n g[n,v] h[n], g = dlogp[n] * (onehot - softmax) / temperature. */
+  /**
+   * dh[N,C] += sum_v g[n,v] w[v]; dwlm[V,C] += sum_n g[n,v] h[n], g = dlogp[n] * (onehot - softmax) / temperature.
+   * dwlm null (a frozen head, LoRA) skips the head's gradient.
+   */
   logprobBackward(
     dh: F,
-    dwlm: F,
+    dwlm: F | null,
     dlogp: F,
     h: F,
     wlm: F,

@@ -4,7 +4,7 @@
 // seeded counter-based RNG, one stream per row, so a run is reproducible.
 import type { Backend, TensorLike } from './backend.ts';
 import { blockBufferSizes, inferenceExtraSizes, kvCacheLayerFloats, type BlockBuffers } from './activations.ts';
-import { allocBlockBuffers, blockForward, denseLinears, viewBlockBuffers } from './block.ts';
+import { allocBlockBuffers, blockForward, viewBlockBuffers } from './block.ts';
 import type { Model } from './model.ts';
 import { hash32 } from './rng.ts';
 import type { SamplerOptions } from './sampling.ts';
@@ -219,7 +219,7 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
         if (mode === 'prefill') be.attentionForward(att, lse, q, k, v, B, S, d.NH, d.KVH, d.D);
         else be.decodeAttention(att, q, cache.k[l], cache.v[l], lensT, B, d.NH, d.KVH, d.D, this.maxT);
       };
-      blockForward({ be, d, n, W, linears: denseLinears(be, n, W, null) }, a, posT, N, attend, a.xIn);
+      blockForward({ be, d, n, W, linears: m.inferenceLinears(l, N) }, a, posT, N, attend, a.xIn);
     }
   }
 

@@ -11,10 +11,12 @@ import {
   denseLinears,
   type BlockContext,
   type BlockScratch,
+  type Linears,
   type TensorViews,
 } from './block.ts';
 import type { ParamLayout } from './params.ts';
 import { paramEntry } from './params.ts';
+import { denseFrozen, type FrozenProjections, type LoraAdapters } from './lora.ts';
 
 interface Activations<F, I> {
   B: number;
@@ -50,6 +52,23 @@ export function tensorViews<F extends TensorLike>(backend: Backend<F, TensorLike
   };
 }
 
+/**
+ * LoRA mode: the base is frozen (no gradient buffer, no optimiser state for it) and only the adapters train.
+ * `frozen` says how the frozen projections run (default: f32 views of `params`; on WebGPU possibly half precision,
+ * in which case `params`/`layout` may hold only the tensors that are not block projections).
+ */
+export interface ModelLora<F extends TensorLike, I extends TensorLike> {
+  adapters: LoraAdapters<F, I>;
+  frozen?: FrozenProjections<F>;
+}
+
+/** What the optimiser updates: the whole flat buffer (full fine-tuning) or the adapters' (LoRA). */
+export interface Trainable<F> {
+  params: F;
+  grads: F;
+  layout: { total: number; decayEnd: number };
+}
+
 export interface LogprobResult {
   logp: Float32Array; // [B*T]: log p(targets[n] | tokens[..n])
   entropy: Float32Array; // [B*T]
@@ -61,27 +80,56 @@ export class Model<F extends TensorLike, I extends TensorLike> {
   private gradsFlat: F | null = null;
   private dW: TensorViews<F> | null = null;
   private acts: Activations<F, I> | null = null;
+  readonly lora: LoraAdapters<F, I> | null;
+  private readonly frozen: FrozenProjections<F> | null;
+  /** LoRA: where the frozen norms' weight gradients go (computed by the shared kernels, never read). */
+  private sinkFlat: F | null = null;
 
   constructor(
     readonly backend: Backend<F, I>,
     readonly layout: ParamLayout,
     params: F,
+    lora?: ModelLora<F, I>,
   ) {
     this.params = params;
     this.W = tensorViews(backend as Backend<F, TensorLike>, layout, params);
+    this.lora = lora?.adapters ?? null;
+    this.frozen = lora ? (lora.frozen ?? denseFrozen(backend, this.W)) : null;
   }
 
   get dims() {
     return this.layout.dims;
   }
 
-  /** The flat gradient buffer (allocated on first use). */
+  /** The gradient buffer of what trains: the flat one (allocated on first use), or the adapters' under LoRA. */
   get grads(): F {
+    if (this.lora) return this.lora.grads;
     if (!this.gradsFlat) {
       this.gradsFlat = this.backend.allocFloat(this.layout.total);
       this.dW = tensorViews(this.backend as Backend<F, TensorLike>, this.layout, this.gradsFlat);
     }
     return this.gradsFlat;
+  }
+
+  /** What the optimiser updates (AdamW is built over trainable.layout). */
+  get trainable(): Trainable<F> {
+    if (this.lora) return { params: this.lora.params, grads: this.lora.grads, layout: this.lora.layout };
+    return { params: this.params, grads: this.grads, layout: this.layout };
+  }
+
+  /**
+   * Run `fn` on the frozen base alone (adapters off): the KL reference of a LoRA run, no second copy of the
+   * weights. Without LoRA it simply runs `fn`.
+   */
+  async withAdaptersOff<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.lora) return fn();
+    const was = this.lora.enabled;
+    this.lora.enabled = false;
+    try {
+      return await fn();
+    } finally {
+      this.lora.enabled = was;
+    }
   }
 
   zeroGrad(): void {
@@ -163,17 +211,46 @@ export class Model<F extends TensorLike, I extends TensorLike> {
     }
   }
 
-  /** The block context of layer l: its names, weight views and projections. */
-  private block(l: number, withGrads: boolean): BlockContext<F, I> {
+  /** The block context of layer l for a training forward/backward over N rows: names, weight views, projections. */
+  private block(l: number, withGrads: boolean, N: number): BlockContext<F, I> {
     const n = this.layout.layers[l];
     const be = this.backend;
-    return { be, d: this.dims, n, W: this.W, linears: denseLinears(be, n, this.W, withGrads ? this.dW : null) };
+    const linears =
+      this.lora && this.frozen
+        ? this.lora.linears(l, n, this.W, this.frozen, { train: true, N })
+        : denseLinears(be, n, this.W, withGrads ? this.dW : null);
+    return { be, d: this.dims, n, W: this.W, linears };
+  }
+
+  /** The projections of layer l for inference over up to N rows (generate.ts): adapters included when enabled. */
+  inferenceLinears(l: number, N: number): Linears<F> {
+    const n = this.layout.layers[l];
+    if (this.lora && this.frozen) return this.lora.linears(l, n, this.W, this.frozen, { train: false, N });
+    return denseLinears(this.backend, n, this.W, null);
+  }
+
+  /** Gradient views for backward: the flat buffer's, or (LoRA) one small sink every frozen norm writes into. */
+  private gradViews(): TensorViews<F> {
+    if (!this.lora) {
+      void this.grads;
+      return this.dW!;
+    }
+    const d = this.dims;
+    const sinkLength = Math.max(d.C, d.D);
+    this.sinkFlat ??= this.backend.allocFloat(sinkLength);
+    const sink = this.sinkFlat;
+    return (name: string) => {
+      const e = paramEntry(this.layout, name);
+      if (e.size > sinkLength) throw new Error(`LoRA: no gradient for the frozen ${name}`);
+      return this.backend.view(sink, 0, e.size);
+    };
   }
 
   /** Release activation memory (e.g. between phases on a memory-tight GPU). */
   releaseActivations(): void {
     if (this.acts) this.freeActs(this.acts);
     this.acts = null;
+    this.lora?.releaseKept();
   }
 
   /**
@@ -196,7 +273,7 @@ export class Model<F extends TensorLike, I extends TensorLike> {
     const attend = (att: F, lse: F, q: F, k: F, v: F) => be.attentionForward(att, lse, q, k, v, B, T, d.NH, d.KVH, d.D);
     for (let l = 0; l < d.L; l++) {
       const out = l + 1 < d.L ? a.layers[l + 1].xIn : a.xFinal;
-      blockForward(this.block(l, false), a.layers[l], a.pos, N, attend, out);
+      blockForward(this.block(l, false, N), a.layers[l], a.pos, N, attend, out);
     }
     be.rmsnormForward(a.hn, a.rstdF, a.xFinal, W(L.finalNorm), N, d.C, d.eps);
     be.logprobForward(a.logp, a.lseLm, a.entropy, a.hn, W(L.lmHead), a.targets, N, d.C, d.V, temperature);
@@ -212,19 +289,18 @@ export class Model<F extends TensorLike, I extends TensorLike> {
     const d = this.dims;
     const L = this.layout;
     const W = this.W;
-    void this.grads;
-    const dW = this.dW!;
+    const dW = this.gradViews();
     const { B, T } = a;
     const N = B * T;
     if (dlogp.length !== N) throw new Error(`backward: expected ${N} gradients, got ${dlogp.length}`);
     be.uploadFloat(a.dlogp, dlogp);
     be.zero(a.dhn);
-    be.logprobBackward(a.dhn, dW(L.lmHead), a.dlogp, a.hn, W(L.lmHead), a.targets, a.lseLm, N, d.C, d.V, a.temperature);
+    be.logprobBackward(a.dhn, this.lora ? null : dW(L.lmHead), a.dlogp, a.hn, W(L.lmHead), a.targets, a.lseLm, N, d.C, d.V, a.temperature);
     const s = a.scratch;
     be.zero(s.dx);
     be.rmsnormBackward(s.dx, dW(L.finalNorm), a.dhn, a.xFinal, W(L.finalNorm), a.rstdF, N, d.C);
-    for (let l = d.L - 1; l >= 0; l--) blockBackward(this.block(l, true), dW, a.layers[l], s, a.pos, B, T);
-    be.embeddingBackward(dW(L.embed), s.dx, a.tokens, N, d.C);
+    for (let l = d.L - 1; l >= 0; l--) blockBackward(this.block(l, true, N), dW, a.layers[l], s, a.pos, B, T);
+    if (!this.lora) be.embeddingBackward(dW(L.embed), s.dx, a.tokens, N, d.C);
     await be.sync();
   }
 }

@@ -19,7 +19,7 @@ export class AdamW<F extends TensorLike, I extends TensorLike> {
 
   constructor(
     private readonly backend: Backend<F, I>,
-    private readonly layout: ParamLayout,
+    private readonly layout: Pick<ParamLayout, 'total' | 'decayEnd'>, // a model's, or LoRA adapters' (model.trainable.layout)
   ) {
     this.m = backend.allocFloat(layout.total);
     this.v = backend.allocFloat(layout.total);

@@ -214,7 +214,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
 
   matmulBackward(
     dinp: Float32Array | null,
-    dweight: Float32Array,
+    dweight: Float32Array | null,
     dbias: Float32Array | null,
     dout: Float32Array,
     inp: Float32Array,
@@ -284,7 +284,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
 
   logprobBackward(
     dh: Float32Array,
-    dwlm: Float32Array,
+    dwlm: Float32Array | null,
     dlogp: Float32Array,
     h: Float32Array,
     wlm: Float32Array,

@@ -98,7 +98,7 @@ export function logprobForward(
  */
 export function logprobBackward(
   dh: FloatArray,
-  dwlm: FloatArray,
+  dwlm: FloatArray | null,
   dlogp: FloatArray,
   h: FloatArray,
   wlm: FloatArray,

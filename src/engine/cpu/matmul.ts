@@ -140,7 +140,7 @@ export function nonZeroRowsInto(rows: Int32Array, dout: FloatArray, N: number, O
  */
 export function matmulBackward(
   dinp: FloatArray | null,
-  dweight: FloatArray,
+  dweight: FloatArray | null,
   dbias: FloatArray | null,
   dout: FloatArray,
   inp: FloatArray,
@@ -151,7 +151,7 @@ export function matmulBackward(
 ): void {
   const rows = nonZeroRows(dout, N, OC);
   if (dinp !== null) matmulBackwardInputRange(dinp, dout, weight, rows, C, OC, 0, rows.length);
-  matmulBackwardWeightRange(dweight, dbias, dout, inp, rows, C, OC, 0, OC);
+  if (dweight !== null) matmulBackwardWeightRange(dweight, dbias, dout, inp, rows, C, OC, 0, OC);
 }
 
 /**

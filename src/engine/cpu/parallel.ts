@@ -64,10 +64,10 @@ export const SPLIT_KERNELS = {
    * dinp by non-zero rows (multiples of 4), dweight and dbias by output channels (multiples of 4). `rows` are the
    * non-zero rows of dout (nonZeroRows, found once by the caller), so this takes them instead of N.
    */
-  matmulBackward: kernel<[F | null, F, F | null, F, F, F, I, N, N]>({
+  matmulBackward: kernel<[F | null, F | null, F | null, F, F, F, I, N, N]>({
     check: none,
-    cost: (dinp, _dw, _db, _d, _i, _w, rows, C, OC) => ({
-      work: (dinp ? 2 : 1) * rows.length * C * OC,
+    cost: (dinp, dw, _db, _d, _i, _w, rows, C, OC) => ({
+      work: ((dinp ? 1 : 0) + (dw ? 1 : 0)) * rows.length * C * OC,
       units: Math.max(Math.ceil(rows.length / 4), Math.ceil(OC / 4)),
     }),
     part(p, P, dinp, dweight, dbias, dout, inp, weight, rows, C, OC) {
@@ -76,7 +76,7 @@ export const SPLIT_KERNELS = {
         if (r0 < r1) matmulBackwardInputRange(dinp, dout, weight, rows, C, OC, r0, r1);
       }
       const [o0, o1] = splitRange(OC, p, P, 4);
-      if (o0 < o1) matmulBackwardWeightRange(dweight, dbias, dout, inp, rows, C, OC, o0, o1);
+      if (o0 < o1 && dweight !== null) matmulBackwardWeightRange(dweight, dbias, dout, inp, rows, C, OC, o0, o1);
     },
   }),
   /** By (batch, head) pairs. */
@@ -126,7 +126,7 @@ export const SPLIT_KERNELS = {
    * dh by rows (multiples of ROW_BLOCK), dwlm by vocabulary rows (multiples of 4); each part recomputes the
    * logits its two halves need, so the split costs about a third more work than the whole call.
    */
-  logprobBackward: kernel<[F, F, F, F, F, I, F, N, N, N, N]>({
+  logprobBackward: kernel<[F, F | null, F, F, F, I, F, N, N, N, N]>({
     check: (_dh, _dw, _dl, _h, _w, targets, _lse, N, _C, V) => checkTargets('logprobBackward', targets, N, V),
     cost: (_dh, _dw, _dl, _h, _w, _t, _lse, N, C, V) => ({
       work: N * (3 * C + 4) * V,
@@ -140,7 +140,7 @@ export const SPLIT_KERNELS = {
       const [n0, n1] = splitRange(N, p, P, ROW_BLOCK);
       if (n0 < n1) logprobBackwardRange(dh, null, dlogp, h, wlm, targets, lse, C, temperature, n0, n1, 0, V);
       const [v0, v1] = splitRange(V, p, P, 4);
-      if (v0 < v1) logprobBackwardRange(null, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, v0, v1);
+      if (v0 < v1 && dwlm !== null) logprobBackwardRange(null, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, v0, v1);
     },
   }),
   /** By rows. */

@@ -102,7 +102,7 @@ export class WebGpuBackend implements Backend<GpuTensor, GpuTensor> {
   matmulForward(out: T, inp: T, weight: T, bias: T | null, N: number, C: number, OC: number): void {
     matmulK.matmulForward(this.ctx, out, inp, weight, bias, N, C, OC);
   }
-  matmulBackward(dinp: T | null, dweight: T, dbias: T | null, dout: T, inp: T, weight: T, N: number, C: number, OC: number): void {
+  matmulBackward(dinp: T | null, dweight: T | null, dbias: T | null, dout: T, inp: T, weight: T, N: number, C: number, OC: number): void {
     matmulK.matmulBackward(this.ctx, dinp, dweight, dbias, dout, inp, weight, N, C, OC);
   }
   loraForward(out: T, u: T, inp: T, A: T, Bt: T, N: number, C: number, OC: number, r: number, scale: number): void {
@@ -138,7 +138,7 @@ export class WebGpuBackend implements Backend<GpuTensor, GpuTensor> {
   logprobForward(logp: T, lse: T, entropy: T, h: T, wlm: T, targets: T, N: number, C: number, V: number, temperature: number): void {
     logprobK.logprobForward(this.ctx, logp, lse, entropy, h, wlm, targets, N, C, V, temperature);
   }
-  logprobBackward(dh: T, dwlm: T, dlogp: T, h: T, wlm: T, targets: T, lse: T, N: number, C: number, V: number, temperature: number): void {
+  logprobBackward(dh: T, dwlm: T | null, dlogp: T, h: T, wlm: T, targets: T, lse: T, N: number, C: number, V: number, temperature: number): void {
     logprobK.logprobBackward(this.ctx, dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature);
   }
 

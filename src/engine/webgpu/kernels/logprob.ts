@@ -78,7 +78,7 @@ export function logprobForward(
 export function logprobBackward(
   ctx: GpuContext,
   dh: GpuTensor,
-  dwlm: GpuTensor,
+  dwlm: GpuTensor | null,
   dlogp: GpuTensor,
   h: GpuTensor,
   wlm: GpuTensor,
@@ -104,7 +104,7 @@ export function logprobBackward(
     );
     // dh[N, C] += G[N, nv] @ wlm[v0 : v0 + nv, C]
     ctx.dispatch(MATMUL, [dh, G, wlm], [u32(N), u32(nv), u32(C), u32(span), u32(1), u32(v0 * C), u32(0)], [Math.ceil(C / TILE), Math.ceil(N / TILE)]);
-    // dwlm[v0 : v0 + nv, C] += G[N, nv]^T @ h[N, C]
-    ctx.dispatch(MATMUL, [dwlm, G, h], [u32(nv), u32(N), u32(C), u32(1), u32(span), u32(0), u32(v0 * C)], [Math.ceil(C / TILE), Math.ceil(nv / TILE)]);
+    // dwlm[v0 : v0 + nv, C] += G[N, nv]^T @ h[N, C] (none for a frozen head)
+    if (dwlm) ctx.dispatch(MATMUL, [dwlm, G, h], [u32(nv), u32(N), u32(C), u32(1), u32(span), u32(0), u32(v0 * C)], [Math.ceil(C / TILE), Math.ceil(nv / TILE)]);
   }
 }

@@ -86,12 +86,12 @@ export function matmulAddNN(ctx: GpuContext, out: GpuTensor, a: GpuTensor, b: Gp
 
 /**
  * dinp[N,C] += dout @ weight (skipped when dinp is null); dweight[OC,C] += dout^T @ inp;
- * dbias[OC] += sum_n dout (skipped when null). dout[N,OC], inp[N,C], weight[OC,C].
+ * dbias[OC] += sum_n dout (skipped when null; both skipped when dweight is null, a frozen weight). dout[N,OC], inp[N,C], weight[OC,C].
  */
 export function matmulBackward(
   ctx: GpuContext,
   dinp: GpuTensor | null,
-  dweight: GpuTensor,
+  dweight: GpuTensor | null,
   dbias: GpuTensor | null,
   dout: GpuTensor,
   inp: GpuTensor,
@@ -103,13 +103,14 @@ export function matmulBackward(
   checkLength('matmulBackward dout', dout, N * OC);
   checkLength('matmulBackward inp', inp, N * C);
   checkLength('matmulBackward weight', weight, OC * C);
-  checkLength('matmulBackward dweight', dweight, OC * C);
+  if (dweight) checkLength('matmulBackward dweight', dweight, OC * C);
   const vec4 = C % 4 === 0 && OC % 4 === 0;
   const dims: [['u32', number], ['u32', number], ['u32', number]] = [['u32', N], ['u32', C], ['u32', OC]];
   if (dinp) {
     checkLength('matmulBackward dinp', dinp, N * C);
     ctx.dispatch(vec4 ? BACKWARD_INPUT.vec4 : BACKWARD_INPUT.scalar, [dout, weight, dinp], dims, tiles(N, C), TILE);
   }
+  if (!dweight) return; // a frozen weight: no weight or bias gradient
   ctx.dispatch(vec4 ? BACKWARD_WEIGHT.vec4 : BACKWARD_WEIGHT.scalar, [dout, inp, dweight], dims, tiles(OC, C), TILE);
   if (dbias) {
     checkLength('matmulBackward dbias', dbias, OC);
