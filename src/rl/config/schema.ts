@@ -149,6 +149,31 @@ const Eval = z
   })
   .strict();
 
+// ---- LoRA (issue 12) ----
+// Low-rank adapters on the decoder's projections, base frozen: W x + (alpha/r) B A x (Hu et al. 2021,
+// arXiv:2106.09685). Rank/targets/LR advice from "LoRA Without Regret" (Thinking Machines, 2025; reproduced in
+// TRL's docs): for RL, rank 1-32 on ALL linear layers (the MLP included) matches full fine-tuning, with a learning
+// rate about 10x the full-fine-tuning one; attention-only LoRA underperforms. Absent = full fine-tuning.
+export const LORA_TARGET_NAMES = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
+const Lora = z
+  .object({
+    rank: int().min(1).max(256).default(16).describe('Adapter rank r ("LoRA Without Regret": 1-32 is enough for RL).'),
+    alpha: z.number().gt(0).max(4096).default(32).describe('Scale alpha / r on the adapter output (alpha 32 as in "LoRA Without Regret").'),
+    targets: z
+      .array(z.enum(LORA_TARGET_NAMES))
+      .min(1)
+      .max(7)
+      .refine((t) => new Set(t).size === t.length, 'targets must not repeat')
+      .default(() => [...LORA_TARGET_NAMES])
+      .describe('Projections that get adapters; all of q, k, v, o, gate, up, down by default (MLP included, as the paper advises).'),
+    dropout: z.literal(0).default(0).describe('Adapter dropout: only 0 is implemented (RL with LoRA does not need it).'),
+    baseDtype: z
+      .enum(['f32', 'bf16', 'f16'])
+      .default('bf16')
+      .describe('How the frozen base is held on WebGPU (bf16/f16: half the memory, computed in f32); the CPU keeps f32.'),
+  })
+  .strict();
+
 export const RunConfigSchema = z
   .object({
     version: z.literal(RUN_CONFIG_VERSION).describe('Schema version of this object.'),
@@ -159,6 +184,7 @@ export const RunConfigSchema = z
     grpo: Grpo.prefault({}),
     sampling: Sampling.prefault({}),
     eval: Eval.prefault({}),
+    lora: Lora.optional().describe('LoRA adapters instead of full fine-tuning (learning rate ~10x the full one); absent = full fine-tuning.'),
     seed: int().min(0).max(0xffffffff).default(0).describe('Seeds data order, sampling and init (uint32).'),
     steps: int().min(0).max(1_000_000).default(50).describe('Optimisation steps; 0 only evaluates.'),
   })
