@@ -10,6 +10,10 @@ export type BackendPreference = 'auto' | 'webgpu' | 'cpu';
 export interface RunSecrets {
   /** Bearer key for llm_judge criteria (sent only to the judge's endpoint). */
   judgeApiKey?: string;
+  /** Hugging Face Hub endpoint for hf: models (default https://huggingface.co; a mirror or a local server). */
+  hubEndpoint?: string;
+  /** Hugging Face token for gated/private hf: models (sent only to the Hub endpoint). */
+  hubToken?: string;
 }
 
 /** UI -> worker. */

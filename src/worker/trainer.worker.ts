@@ -1,12 +1,11 @@
 // The trainer Web Worker: receives UiToWorker messages, runs one GRPO run at a time (run-loop.ts) and reports
 // progress as WorkerToUi messages (protocol.ts). Loads the model folder from /models/<id>/ on the page's
-// origin. Every failure becomes an `error` message; nothing is left as an unhandled rejection. Imports nothing
-// from the UI.
+// origin, or a Hub model through the browser's model cache (load-model.ts). Every failure becomes an `error`
+// message; nothing is left as an unhandled rejection. Imports nothing from the UI.
 /// <reference lib="webworker" />
 import type { RunConfig } from '../rl/config/schema.ts';
-import { loadModelFolder } from '../engine/io/model-folder.ts';
-import { httpSource } from '../engine/io/sources.ts';
-import type { BackendPreference, UiToWorker, WorkerToUi } from './protocol.ts';
+import type { BackendPreference, RunSecrets, UiToWorker, WorkerToUi } from './protocol.ts';
+import { loadRunModel } from './load-model.ts';
 import { chooseBackend } from './choose-backend.ts';
 import { RunLoop, type LoadedRun } from './run-loop.ts';
 
@@ -26,9 +25,9 @@ scope.onmessage = (event: MessageEvent<UiToWorker>) => {
         post({ type: 'error', message: 'A run is already in progress; stop it first.' });
         return;
       }
-      const run = new RunLoop({ post, load });
-      current = run;
       const { config, backend, startPaused, secrets } = message;
+      const run = new RunLoop({ post, load: (c, pref, progress) => load(c, pref, progress, secrets) });
+      current = run;
       void run.run({ config, backend, startPaused, secrets }).finally(() => {
         if (current === run) current = null;
       });
@@ -60,9 +59,8 @@ scope.addEventListener('unhandledrejection', (event) => {
   }
 });
 
-async function load(config: RunConfig, preference: BackendPreference, progress: (message: string) => void): Promise<LoadedRun> {
-  const url = new URL(`/models/${config.model.id}/`, self.location.origin).href;
-  const model = await loadModelFolder(httpSource(url));
+async function load(config: RunConfig, preference: BackendPreference, progress: (message: string) => void, secrets?: RunSecrets): Promise<LoadedRun> {
+  const model = await loadRunModel(config, secrets, progress);
   progress('Preparing the compute backend…');
   const { backend, note } = await chooseBackend(preference);
   return { model, backend, deviceName: backend.deviceName, backendNote: note };

@@ -1,10 +1,11 @@
 // The model panel: the bundled models from /models/index.json (name, parameter count, size, the tasks it
-// was trained for, its measured step-0 scores); choosing one sets config.model.id. A catalogue that cannot
-// be loaded says so, and the current model id still shows.
+// was trained for, its measured step-0 scores), and models from the Hugging Face Hub (models/HubModelPicker);
+// choosing one sets config.model.id. A catalogue that cannot be loaded says so, and the current model id still shows.
 import { useEffect, useState } from 'react';
 import { parseModelCatalog, type CatalogEntry } from '../../rl/model-catalog.ts';
 import { formatBytes, formatParamCount, formatPercent } from './model-format.ts';
 import type { ConfigEdit } from './useConfigEdit.ts';
+import { HubModelPicker } from '../models/HubModelPicker.tsx';
 
 type CatalogState = { state: 'loading' } | { state: 'ready'; models: CatalogEntry[] } | { state: 'error'; message: string };
 
@@ -99,6 +100,7 @@ export function ModelPanel({ edit }: { edit: ConfigEdit }) {
           )}
         </fieldset>
       )}
+      <HubModelPicker edit={edit} />
     </section>
   );
 }

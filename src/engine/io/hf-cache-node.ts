@@ -5,7 +5,7 @@
 //   $HF_HOME/hub/models--ORG--NAME/snapshots/<commit>/<path> symlink to ../../blobs/<etag>
 // A blob is written to <etag>.incomplete and renamed only when complete, so an interrupted write never leaves
 // a file that looks whole. HF_HUB_CACHE overrides the hub folder, as it does for huggingface_hub.
-import { lstat, mkdir, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { HubFileStore, StoredHubFile } from './hub-store.ts';
@@ -88,26 +88,18 @@ export function hfCacheStore(cacheDir: string = hfHubCacheDir()): HubFileStore {
       const etag = expected.sha256 ?? expected.gitSha1 ?? (await sha256Hex(bytes));
       const blob = join(repoDir(repo), 'blobs', etag);
       await mkdir(dirname(blob), { recursive: true });
-      const exists = await stat(blob).then((s) => s.size === bytes.length, () => false);
-      if (!exists) {
-        const part = `${blob}.incomplete`;
-        await writeFile(part, bytes);
-        await rename(part, blob);
-      }
+      // Always (re)write: an existing blob of this name may be the corrupt copy being replaced. The rename is atomic.
+      const part = `${blob}.incomplete`;
+      await writeFile(part, bytes);
+      await rename(part, blob);
       const link = snapshotPath(repo, commit, path);
       await mkdir(dirname(link), { recursive: true });
       await rm(link, { force: true });
       await symlink(relative(dirname(link), blob), link);
     },
     async remove(repo, commit, path) {
-      const link = snapshotPath(repo, commit, path);
-      try {
-        const target = join(dirname(link), await readlink(link));
-        await rm(target, { force: true });
-      } catch {
-        // not a symlink
-      }
-      await rm(link, { force: true });
+      // Only the snapshot's link: its blob may be shared by other snapshots, and a corrupt one is replaced on write.
+      await rm(snapshotPath(repo, commit, path), { force: true });
     },
   };
 }

@@ -1,7 +1,8 @@
 // A Hub model before and while it is downloaded: inspect() reads only config.json and the safetensors header(s)
 // (with Range requests where the server allows them) to give the parameter count, the download size, the stored
 // dtype and the engine's verdict on the config; downloadHubModel() fetches every file the loader reads into the
-// verified store, with one progress figure over all files and Cancel through an AbortSignal.
+// verified store, with one progress figure over all files and Cancel through an AbortSignal; a download that
+// fails or is cancelled removes the files it added, so the store is left as it was.
 import { ConfigError, parseModelConfig, type ModelConfig } from '../config.ts';
 import { buildParamLayout } from '../params.ts';
 import { HubError, type HubFileInfo } from './hub-client.ts';
@@ -132,28 +133,36 @@ export async function downloadHubModel(ref: HubRepoRef, opts: HubSourceOptions):
   const meter = new RateMeter();
   let done = 0;
   let current = 0;
-  const { weights, small } = await filesToFetch(snap.files, async () => {
-    const src = hubSource(ref, { ...opts, onProgress: undefined });
-    return src.readText(INDEX);
-  });
-  const files = [...small, ...weights];
-  const total = snap.files ? files.reduce((a, f) => a + (sizes.get(f) ?? 0), 0) : undefined;
-  const report = (file: string) => opts.onProgress?.(meter.progress(file, done + current, total) as TransferProgress);
-  const src = hubSource(ref, {
-    ...opts,
-    onProgress: (p) => {
-      current = p.loaded;
-      report(p.file);
-    },
-  });
-  for (const file of files) {
-    opts.signal?.throwIfAborted();
-    current = 0;
-    if (snap.files === null && !(await src.has(file))) continue;
-    const bytes = await src.readBytes(file, { signal: opts.signal });
-    current = 0;
-    done += bytes.length;
-    report(file);
+  const before = new Set(await opts.store.list(ref.repo, snap.commit));
+  try {
+    const { weights, small } = await filesToFetch(snap.files, async () => {
+      const src = hubSource(ref, { ...opts, onProgress: undefined });
+      return src.readText(INDEX);
+    });
+    const files = [...small, ...weights];
+    const total = snap.files ? files.reduce((a, f) => a + (sizes.get(f) ?? 0), 0) : undefined;
+    const report = (file: string) => opts.onProgress?.(meter.progress(file, done + current, total) as TransferProgress);
+    const src = hubSource(ref, {
+      ...opts,
+      onProgress: (p) => {
+        current = p.loaded;
+        report(p.file);
+      },
+    });
+    for (const file of files) {
+      opts.signal?.throwIfAborted();
+      current = 0;
+      if (snap.files === null && !(await src.has(file))) continue;
+      const bytes = await src.readBytes(file, { signal: opts.signal });
+      current = 0;
+      done += bytes.length;
+      report(file);
+    }
+  } catch (e) {
+    // A failed or cancelled download leaves the store as it was: drop the files this call added.
+    const added = (await opts.store.list(ref.repo, snap.commit)).filter((f) => !before.has(f));
+    for (const f of added) await opts.store.remove(ref.repo, snap.commit, f).catch(() => undefined);
+    throw e;
   }
   return snap.commit;
 }

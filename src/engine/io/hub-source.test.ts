@@ -121,11 +121,13 @@ describe('Hub models through the HF cache layout', () => {
     expect(existsSync(join(dir, repoFolderName('test-org/rope-scaled'), 'blobs'))).toBe(true); // config.json only
   });
 
-  it('an interrupted download leaves no partial file that later loads trip over', async () => {
+  it('an interrupted download leaves the cache as it was, and a retry completes it', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'hf-cut-'));
     hub.setFault(REPO, 'model-00001-of-00002.safetensors', 'disconnect-always');
     const o = { client: new HubClient({ endpoint: hub.endpoint }), store: hfCacheStore(fresh) };
     await expect(downloadHubModel(ref, o)).rejects.toThrow(/model-00001-of-00002\.safetensors: download failed/);
+    const commit0 = readFileSync(join(fresh, repoFolderName(REPO), 'refs', 'main'), 'utf8');
+    expect(await o.store.list(REPO, commit0), 'the failed download removed what it had added').toEqual([]);
     hub.setFault(REPO, 'model-00001-of-00002.safetensors', null);
     // The complete first shard was never stored; a retry fetches what is missing and the snapshot is whole.
     const commit = await downloadHubModel(ref, o);

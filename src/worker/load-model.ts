@@ -1,0 +1,36 @@
+// Where the trainer worker gets a run's model: a bundled folder from /models/<id>/ on the page's origin, or a
+// Hub model (hf:ORG/NAME[@REV]) through the browser's verified model cache, loading a cached snapshot without
+// the network and downloading (with progress) whatever is missing.
+import { HubClient } from '../engine/io/hub-client.ts';
+import { isHubModelId, parseHubModelId } from '../engine/io/hub-id.ts';
+import { hubSource } from '../engine/io/hub-source.ts';
+import { loadModelFolder, type LoadedModel } from '../engine/io/model-folder.ts';
+import { httpSource } from '../engine/io/sources.ts';
+import type { RunConfig } from '../rl/config/schema.ts';
+import { browserHubStore } from './hub-cache-browser.ts';
+import type { RunSecrets } from './protocol.ts';
+
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+export async function loadRunModel(config: RunConfig, secrets: RunSecrets | undefined, progress: (message: string) => void): Promise<LoadedModel> {
+  const id = config.model.id;
+  if (!isHubModelId(id)) return loadModelFolder(httpSource(new URL(`/models/${id}/`, self.location.origin).href));
+  const ref = parseHubModelId(id);
+  let last = 0;
+  const src = hubSource(ref, {
+    client: new HubClient({ endpoint: secrets?.hubEndpoint, token: secrets?.hubToken }),
+    store: browserHubStore(),
+    onNote: progress,
+    onProgress: (p) => {
+      const now = performance.now();
+      if (now - last < 250 && p.loaded !== p.total) return;
+      last = now;
+      const eta = p.etaSeconds !== undefined ? `, ${Math.ceil(p.etaSeconds)} s left` : '';
+      progress(`Downloading ${p.file}: ${mb(p.loaded)}${p.total ? ` / ${mb(p.total)}` : ''} (${mb(p.bytesPerSecond)}/s${eta})`);
+    },
+  });
+  const model = await loadModelFolder(src, progress);
+  const snap = await src.snapshot();
+  progress(`${ref.repo}@${snap.commit.slice(0, 8)} ${snap.online ? 'checked against the Hub' : 'loaded from the browser cache'}`);
+  return model;
+}
