@@ -21,16 +21,11 @@
 // condition, and off only after clearSteps consecutive steps in which even a looser version of it fails
 // (rises may halve, the correctness flat limit doubles, the saturation and accuracy thresholds move by 0.05).
 
-import type { Metrics } from './metrics.ts';
+import { hackingMetric, METRIC, rewardMeanMetric, type Metrics } from './metrics.ts';
 
 export const HACKING_KINDS = ['reward_vs_correctness', 'length_inflation', 'format_without_accuracy'] as const;
 
 export type HackingKind = (typeof HACKING_KINDS)[number];
-
-/** The metric name of an indicator: hacking/<kind>. */
-export function hackingMetric(kind: HackingKind): string {
-  return `hacking/${kind}`;
-}
 
 export interface HackingEvent {
   kind: HackingKind;
@@ -204,11 +199,11 @@ export function hackingIndicators(history: readonly StepRecord[], options: Hacki
   const inWindow = history.filter((r) => r.step > last - o.window);
   const span = (t: Trend) => `${t.span} steps`;
 
-  const train = series(inWindow, `rewards/${o.correctness}/mean`);
-  const evals = series(inWindow, 'eval/accuracy');
+  const train = series(inWindow, rewardMeanMetric(o.correctness));
+  const evals = series(inWindow, METRIC.evalAccuracy);
   let correctness: { points: Point[]; label: string } | null = null;
   if (train.length >= o.minPoints) correctness = { points: train, label: o.correctness };
-  else if (evals.length >= o.minEvalPoints) correctness = { points: evals, label: 'eval/accuracy' };
+  else if (evals.length >= o.minEvalPoints) correctness = { points: evals, label: METRIC.evalAccuracy };
   const c = correctness ? trend(correctness.points) : null;
   let cWord = 'did not clearly rise';
   if (c && c.change < -o.correctnessFlat) cWord = 'fell';
@@ -218,7 +213,7 @@ export function hackingIndicators(history: readonly StepRecord[], options: Hacki
   const cFlat = c !== null && c.change <= flatLimit;
   const cFlatLoose = c !== null && c.change <= LOOSE * flatLimit;
 
-  const rewardPoints = series(inWindow, 'reward');
+  const rewardPoints = series(inWindow, METRIC.reward);
   const r = rewardPoints.length >= o.minPoints ? trend(rewardPoints) : null;
   if (r && c && correctness) {
     out.reward_vs_correctness = {
@@ -234,7 +229,7 @@ export function hackingIndicators(history: readonly StepRecord[], options: Hacki
     };
   }
 
-  const lengthPoints = series(inWindow, 'completions/mean_length');
+  const lengthPoints = series(inWindow, METRIC.completionsMeanLength);
   const l = lengthPoints.length >= o.minPoints ? trend(lengthPoints) : null;
   if (l && c && correctness) {
     const growth = l.change / Math.max(l.start, 1);
@@ -253,7 +248,7 @@ export function hackingIndicators(history: readonly StepRecord[], options: Hacki
     const acc = recentMean(correctness.points, last, o.recentSteps);
     let best: { name: string; mean: number } | null = null;
     for (const name of o.formatCriteria) {
-      const points = series(inWindow, `rewards/${name}/mean`).filter((p) => p.x > last - o.recentSteps);
+      const points = series(inWindow, rewardMeanMetric(name)).filter((p) => p.x > last - o.recentSteps);
       if (points.length < o.recentSteps) continue;
       const mean = points.reduce((a, p) => a + p.y, 0) / points.length;
       if (!best || mean > best.mean) best = { name, mean };

@@ -57,6 +57,11 @@ export function rewardMeanMetric(criterion: string): string {
   return `rewards/${criterion}/mean`;
 }
 
+/** The criterion of a rewards/<criterion>/mean name; undefined for any other metric. */
+export function criterionOfRewardMean(metric: string): string | undefined {
+  return /^rewards\/(.+)\/mean$/.exec(metric)?.[1];
+}
+
 /** rewards/<criterion>/std: std of one criterion's raw scores over the step's completions. */
 export function rewardStdMetric(criterion: string): string {
   return `rewards/${criterion}/std`;

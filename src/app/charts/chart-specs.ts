@@ -1,6 +1,7 @@
 // Which charts the Charts tab draws, as data: one small multiple per metric (or a few related metrics), in
 // reading order. A chart whose metrics no shown run has is not drawn. Per-criterion reward charts are found
 // from the `rewards/<name>/mean` keys the runs logged.
+import { criterionOfRewardMean, METRIC, rewardMeanMetric } from '../../rl/metrics.ts';
 import type { RunRecord } from '../store/runs.ts';
 
 export interface LineSpec {
@@ -28,7 +29,7 @@ const evalLine = (key: string, label: string, dash?: string): LineSpec => ({ key
 export const REWARD_CHART_ID = 'reward';
 
 const BEFORE_CRITERIA: ChartSpec[] = [
-  { id: REWARD_CHART_ID, title: 'Reward', hint: 'Mean total reward of the step’s completions (weighted sum of the criteria).', lines: [train('reward')] },
+  { id: REWARD_CHART_ID, title: 'Reward', hint: 'Mean total reward of the step’s completions (weighted sum of the criteria).', lines: [train(METRIC.reward)] },
 ];
 
 const AFTER_CRITERIA: ChartSpec[] = [
@@ -36,30 +37,28 @@ const AFTER_CRITERIA: ChartSpec[] = [
     id: 'eval',
     title: 'Eval accuracy',
     hint: 'Greedy answers on the held-out set: accuracy (correctness criterion) and total reward.',
-    lines: [evalLine('eval/accuracy', 'accuracy'), evalLine('eval/reward', 'reward', '5 3')],
+    lines: [evalLine(METRIC.evalAccuracy, 'accuracy'), evalLine(METRIC.evalReward, 'reward', '5 3')],
   },
-  { id: 'kl', title: 'KL to reference', hint: 'How far the policy moved from the frozen reference model (k3 estimator).', lines: [train('kl')] },
-  { id: 'entropy', title: 'Entropy', hint: 'Mean per-token entropy: falling fast means the policy is collapsing.', lines: [train('entropy')] },
+  { id: 'kl', title: 'KL to reference', hint: 'How far the policy moved from the frozen reference model (k3 estimator).', lines: [train(METRIC.kl)] },
+  { id: 'entropy', title: 'Entropy', hint: 'Mean per-token entropy: falling fast means the policy is collapsing.', lines: [train(METRIC.entropy)] },
   {
     id: 'clip',
     title: 'Clip ratio',
     hint: 'Fraction of tokens whose update the PPO clip held back (low / high side).',
-    lines: [train('clip_ratio/region_mean', 'region'), train('clip_ratio/low_mean', 'low', '5 3'), train('clip_ratio/high_mean', 'high', '2 2')],
+    lines: [train(METRIC.clipRegionMean, 'region'), train(METRIC.clipLowMean, 'low', '5 3'), train(METRIC.clipHighMean, 'high', '2 2')],
   },
-  { id: 'length', title: 'Completion length', hint: 'Mean completion length in tokens: watch for length inflation.', lines: [train('completions/mean_length', 'mean length')] },
+  { id: 'length', title: 'Completion length', hint: 'Mean completion length in tokens: watch for length inflation.', lines: [train(METRIC.completionsMeanLength, 'mean length')] },
   {
     id: 'zero-std',
     title: 'Zero-std groups',
     hint: 'Fraction of groups whose G rewards were all equal: they carry no learning signal.',
-    lines: [train('frac_reward_zero_std', 'fraction')],
+    lines: [train(METRIC.fracRewardZeroStd, 'fraction')],
   },
-  { id: 'tokens-per-s', title: 'Tokens / s', hint: 'Throughput of the step (sampling and update).', lines: [train('tokens_per_s', 'tokens/s')] },
-  { id: 'loss', title: 'Loss', hint: 'The clipped surrogate loss (its value is not a progress measure in GRPO).', lines: [train('loss')] },
-  { id: 'grad-norm', title: 'Gradient norm', hint: 'L2 norm of the gradient before clipping.', lines: [train('grad_norm', 'grad norm')] },
-  { id: 'lr', title: 'Learning rate', hint: 'The schedule’s learning rate at each step.', lines: [train('learning_rate', 'learning rate')] },
+  { id: 'tokens-per-s', title: 'Tokens / s', hint: 'Throughput of the step (sampling and update).', lines: [train(METRIC.tokensPerS, 'tokens/s')] },
+  { id: 'loss', title: 'Loss', hint: 'The clipped surrogate loss (its value is not a progress measure in GRPO).', lines: [train(METRIC.loss)] },
+  { id: 'grad-norm', title: 'Gradient norm', hint: 'L2 norm of the gradient before clipping.', lines: [train(METRIC.gradNorm, 'grad norm')] },
+  { id: 'lr', title: 'Learning rate', hint: 'The schedule’s learning rate at each step.', lines: [train(METRIC.learningRate, 'learning rate')] },
 ];
-
-const CRITERION_KEY = /^rewards\/(.+)\/mean$/;
 
 /** Criterion names with a `rewards/<name>/mean` series in any run, in order of first appearance. */
 export function criterionNames(runs: readonly RunRecord[]): string[] {
@@ -67,7 +66,7 @@ export function criterionNames(runs: readonly RunRecord[]): string[] {
   for (const run of runs) {
     for (const p of run.train) {
       for (const key of Object.keys(p.metrics)) {
-        const name = CRITERION_KEY.exec(key)?.[1];
+        const name = criterionOfRewardMean(key);
         if (name !== undefined && !names.includes(name)) names.push(name);
       }
     }
@@ -85,7 +84,7 @@ function criterionChart(name: string): ChartSpec {
       id: `criterion-${name}`,
       title: `Criterion: ${name}`,
       hint: `Mean raw score of ${name} (before its weight).`,
-      lines: [train(`rewards/${name}/mean`, name)],
+      lines: [train(rewardMeanMetric(name), name)],
     };
     criterionCharts.set(name, spec);
   }

@@ -43,6 +43,26 @@ async function runCriterion(criterion: Criterion, ctxs: readonly ScoreContext[])
   );
 }
 
+/** One criterion's result for one completion: its score, or 0 and why it failed. */
+export interface CriterionOutcome {
+  score: number;
+  error?: string;
+}
+
+function settle(value: unknown): CriterionOutcome {
+  if (value instanceof Error) return { score: 0, error: value.message };
+  if (typeof value !== 'number' || !Number.isFinite(value)) return { score: 0, error: `returned a non-finite score (${String(value)})` };
+  return { score: value };
+}
+
+/**
+ * One criterion over a batch under the rubric's rules (a throw, a rejection or a non-finite number scores 0
+ * with its message), for a criterion outside any rubric (evaluation's default correctness). Never rejects.
+ */
+export async function scoreCriterion(criterion: Criterion, ctxs: readonly ScoreContext[]): Promise<CriterionOutcome[]> {
+  return (await runCriterion(criterion, ctxs)).map(settle);
+}
+
 export class Rubric {
   readonly criteria: readonly CriterionSpec[];
   /** Host services lent to criteria (the judge's key); also used for criteria built later (evaluate). */
@@ -104,24 +124,15 @@ export class Rubric {
 
   /** Score many completions; one RubricScore per completion, in order. */
   async scoreEach(ctxs: readonly ScoreContext[]): Promise<RubricScore[]> {
-    const results = await Promise.all(this.impls.map((impl) => runCriterion(impl, ctxs)));
+    const results = await Promise.all(this.impls.map((impl) => scoreCriterion(impl, ctxs)));
     return ctxs.map((_, i) => {
       const out: RubricScore = { total: 0, scores: {}, errors: {}, errorMessages: {} };
       this.criteria.forEach((c, k) => {
-        let value = results[k][i];
-        let error = 0;
-        if (value instanceof Error) {
-          out.errorMessages[c.name] = value.message;
-          value = 0;
-          error = 1;
-        } else if (typeof value !== 'number' || !Number.isFinite(value)) {
-          out.errorMessages[c.name] = `returned a non-finite score (${String(value)})`;
-          value = 0;
-          error = 1;
-        }
-        out.scores[c.name] = value;
-        out.errors[c.name] = error;
-        out.total += c.weight * value;
+        const { score, error } = results[k][i];
+        if (error !== undefined) out.errorMessages[c.name] = error;
+        out.scores[c.name] = score;
+        out.errors[c.name] = error === undefined ? 0 : 1;
+        out.total += c.weight * score;
       });
       return out;
     });
