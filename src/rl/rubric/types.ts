@@ -59,8 +59,9 @@ export type Criterion = CriterionFn & {
 export type JudgeKeyProvider = (baseUrl: string) => string | undefined | Promise<string | undefined>;
 
 /**
- * What the host lends criteria, injected through the Rubric constructor (nothing global). The browser
- * reads the judge key from local storage, the CLI from GRPO_JUDGE_API_KEY; neither is ever in a run config.
+ * What the host lends criteria, injected through the Rubric constructor (nothing global). The page holds
+ * the judge key in memory only and sends it with Train; the CLI reads GRPO_JUDGE_API_KEY; neither is ever in
+ * a run config.
  */
 export interface CriterionEnv {
   judgeKey?: JudgeKeyProvider;

@@ -1,8 +1,8 @@
 // llm_judge: asks a model behind an OpenAI-compatible chat-completions endpoint to grade the completion and
 // reads its verdict as a score in [0, 1] (judge.ts). The run config holds baseUrl, model and the prompt
-// template only; the API key comes from the host's JudgeKeyProvider (CriterionEnv): local storage in the
-// browser, GRPO_JUDGE_API_KEY in the CLI. Requests run at most `concurrency` at a time per criterion, and
-// identical prompts are asked once (temperature 0).
+// template only; the API key comes from the host's JudgeKeyProvider (CriterionEnv): the key typed into the
+// page (held in memory only) or GRPO_JUDGE_API_KEY in the CLI. Requests run at most `concurrency` at a time
+// per criterion, and identical prompts are asked once (temperature 0).
 
 import { chatCompletion, parseJudgeScore, redact, validateBaseUrl, type ChatMessage } from '../judge.ts';
 import { fillTemplate } from '../text.ts';
