@@ -162,12 +162,12 @@ describe('LoRA model', () => {
     const be = new CpuBackend({ threads: 1 });
     const lora = buildLoraLayout(loaded.layout.dims, { rank: 3, alpha: 6, targets: LORA_TARGETS });
     const { model, host } = loraModel(be, loaded, lora, 0.5);
-    const mergedModel = new Model(be, loaded.layout, merged(loaded, lora, host));
-    const base = new Model(be, loaded.layout, Float32Array.from(loaded.params));
+    const mergedModel = new Model<Float32Array, Int32Array>(be, loaded.layout, merged(loaded, lora, host));
+    const base = new Model<Float32Array, Int32Array>(be, loaded.layout, Float32Array.from(loaded.params));
     const prompts = [Int32Array.from([3, 4, 5]), Int32Array.from([6, 7])];
     const logitsOf = async (m: Model<Float32Array, Int32Array>) => {
       const seen: Float32Array[] = [];
-      const out = await generate(m, prompts, 2, { maxNewTokens: 4, temperature: 0, stopTokenIds: [], seed: 1, onLogits: (_t, l) => seen.push(l) });
+      const out = await generate(m, prompts, 2, { maxNewTokens: 4, temperature: 0, topK: 0, topP: 1, stopTokenIds: [], seed: 1, onLogits: (_t, l) => void seen.push(l) });
       return { seen, out };
     };
     const adapted = await logitsOf(model);

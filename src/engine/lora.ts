@@ -6,7 +6,8 @@
 import type { Backend, TensorLike } from './backend.ts';
 import type { Linears, LinearKind, TensorViews } from './block.ts';
 import type { ModelDims } from './config.ts';
-import { PARAM_ALIGN, type LayerParamNames } from './params.ts';
+import { packHalves, unpackHalves, type HalfFormat } from './half.ts';
+import { PARAM_ALIGN, type LayerParamNames, type ParamEntry, type ParamLayout } from './params.ts';
 import { Rng, Stream } from './rng.ts';
 
 export const LORA_TARGETS: readonly LinearKind[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
@@ -247,4 +248,51 @@ export class LoraAdapters<F extends TensorLike, I extends TensorLike> {
     this.inferU = null;
     this.gradsFlat = null;
   }
+}
+
+/** The names of every block projection weight (what a half-precision frozen base holds outside the flat buffer). */
+export function projectionWeightNames(layout: ParamLayout): Set<string> {
+  return new Set(layout.layers.flatMap((n) => LORA_TARGETS.map((k) => n[k])));
+}
+
+/**
+ * The layout of everything but the block projections (embedding, norms, biases, LM head), re-packed in the same
+ * order: the flat f32 buffer of a LoRA run whose frozen projections live elsewhere (half precision on the GPU).
+ * Layer names are kept; the projections' names are simply absent from `byName`.
+ */
+export function frozenRestLayout(layout: ParamLayout): ParamLayout {
+  const skip = projectionWeightNames(layout);
+  const entries: ParamEntry[] = [];
+  let offset = 0;
+  let decayEnd = 0;
+  let count = 0;
+  for (const e of layout.entries) {
+    if (skip.has(e.name)) continue;
+    entries.push({ ...e, offset });
+    offset += align(e.size);
+    count += e.size;
+    if (e.decay) decayEnd = offset;
+  }
+  return { ...layout, entries, byName: new Map(entries.map((e) => [e.name, e])), total: offset, decayEnd, count };
+}
+
+/** Copy the tensors of `rest` (a frozenRestLayout of `layout`) out of a full flat buffer. */
+export function restParams(layout: ParamLayout, rest: ParamLayout, params: Float32Array): Float32Array {
+  const out = new Float32Array(rest.total);
+  for (const e of rest.entries) {
+    const src = layout.byName.get(e.name)!;
+    out.set(params.subarray(src.offset, src.offset + src.size), e.offset);
+  }
+  return out;
+}
+
+/** The full weights as a half-precision base holds them (projections rounded to `format`): what the run trains against. */
+export function heldBaseWeights(layout: ParamLayout, params: Float32Array, format: HalfFormat): Float32Array {
+  const out = params.slice();
+  for (const name of projectionWeightNames(layout)) {
+    const e = layout.byName.get(name)!;
+    const w = out.subarray(e.offset, e.offset + e.size);
+    w.set(unpackHalves(packHalves(w, format, name), e.size, format));
+  }
+  return out;
 }
