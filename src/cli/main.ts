@@ -5,6 +5,7 @@ import { BACKEND_CHOICES, type BackendChoice } from './backend.ts';
 import { evalCommand } from './eval.ts';
 import { CliError } from './load-config.ts';
 import { pretrainCommand } from './pretrain.ts';
+import { serveCommand } from './serve.ts';
 import { trainCommand } from './train.ts';
 
 const program = new Command()
@@ -57,6 +58,18 @@ program
   .option('--direct <f>', 'calculator: fraction of problems with a product that the demonstrations answer without the tool', '0')
   .addOption(new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
   .action((opts) => run(() => pretrainCommand(opts)));
+
+program
+  .command('serve')
+  .description('serve a model over the OpenAI chat-completions API (POST /v1/chat/completions, GET /v1/models)')
+  .requiredOption('--model <dir|hf:ORG/NAME[@REV]|id>', 'a Hugging Face-format folder, a Hub model, or a bundled model id')
+  .option('--port <n>', 'TCP port (0 picks a free one)', '8000')
+  .option('--host <addr>', 'address to bind (anything but loopback exposes the model to the network)', '127.0.0.1')
+  .option('--seed <n>', 'seed of the sampling streams of requests without a seed')
+  .option('--max-batch <n>', 'completions decoded together at most (sum of n over batched requests)')
+  .option('--max-queued <n>', 'requests queued or running at most; more get 429')
+  .addOption(new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
+  .action((opts) => run(() => serveCommand(opts)));
 
 program
   .command('presets')
