@@ -9,6 +9,7 @@ import {
   trainingActivationFloats,
 } from './activations.ts';
 import type { ModelDims } from './config.ts';
+import { loraActivationFloats, type LoraLayout } from './lora.ts';
 
 /** One generate() call: P prompts padded to promptT tokens, G samples each, contexts up to maxT. */
 export interface DecodeShape {
@@ -25,6 +26,12 @@ export interface MemoryPlanInput {
   /** Every kind of generate() call of the run (training rollouts, evaluation); the largest one counts. */
   decodes: DecodeShape[];
   reference: boolean; // a frozen reference copy (KL > 0), with its own forward activations
+  /**
+   * LoRA mode: the base is frozen (no gradients, no AdamW state for it), only the adapters train, and the KL
+   * reference is the same model with adapters off (no second copy, no second set of activations). With a
+   * half-precision base (WebGPU), `frozenBytes` is what the base occupies (lora.ts frozenBaseBytes).
+   */
+  lora?: { layout: LoraLayout; frozenBytes: number; largestFrozen: number };
 }
 
 export interface MemoryPlan {
@@ -47,6 +54,7 @@ export function planMemory(p: MemoryPlanInput): MemoryPlan {
   const trainFloats = train.floats + train.ints;
   const decodes = p.decodes.length ? p.decodes : [{ prompts: 1, group: 1, promptT: 1, maxT: 1 }];
   const worstDecode = decodes.reduce((a, b) => (decodeFloats(d, b) > decodeFloats(d, a) ? b : a));
+  if (p.lora) return planLoraMemory(p, p.lora, trainFloats, worstDecode);
   const floats: Record<string, number> = {
     weights: p.paramFloats,
     gradients: p.paramFloats,
@@ -66,6 +74,32 @@ export function planMemory(p: MemoryPlanInput): MemoryPlan {
   const [what, maxFloats] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
   const parts = Object.fromEntries(Object.entries(floats).map(([k, v]) => [k, v * 4]));
   return { totalBytes: Object.values(parts).reduce((a, b) => a + b, 0), largest: { what, bytes: maxFloats * 4 }, parts };
+}
+
+function planLoraMemory(p: MemoryPlanInput, lora: NonNullable<MemoryPlanInput['lora']>, trainFloats: number, worstDecode: DecodeShape): MemoryPlan {
+  const d = p.dims;
+  const A = lora.layout.total;
+  const N = p.train.B * p.train.T;
+  const inferRows = Math.max(worstDecode.prompts * worstDecode.promptT, worstDecode.prompts * worstDecode.group);
+  const adapterActs = loraActivationFloats(lora.layout, N, inferRows);
+  const parts: Record<string, number> = {
+    'weights (frozen base)': lora.frozenBytes,
+    adapters: 4 * A,
+    // the adapters' gradients, plus one [max(C, D)] sink the frozen norms' weight gradients are written into
+    gradients: 4 * (A + Math.max(d.C, d.D)),
+    'AdamW state': 4 * 2 * A,
+    reference: 0,
+    activations: 4 * (trainFloats + adapterActs.kept),
+    'sampling (KV cache, logits)': 4 * (decodeFloats(d, worstDecode) + adapterActs.inference),
+  };
+  const maxRows = Math.max(...p.decodes.map((s) => Math.max(s.prompts * s.promptT, s.prompts * s.group)), 1);
+  const candidates: [string, number][] = [
+    [lora.largestFrozen === lora.frozenBytes ? 'the flat weight buffer' : 'the frozen f32 rest (embedding, norms, head)', lora.largestFrozen],
+    ['the decode logits [rows, vocab]', 4 * maxRows * d.V],
+    ['an MLP activation [tokens, intermediate]', 4 * N * d.F],
+  ];
+  const [what, bytes] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { totalBytes: Object.values(parts).reduce((a, b) => a + b, 0), largest: { what, bytes }, parts };
 }
 
 export function formatBytes(n: number): string {
