@@ -153,7 +153,7 @@ test('declining code from a link opens the run without it', async ({ page }) => 
   const settings = await sharedSettings(page);
   expect(settings).toContain('grpo.groupSize = 4');
   expect(settings.join('\n')).not.toContain(CODE);
-  expect(settings.join('\n')).toContain('rubric.criteria[1] = (removed)');
+  expect(settings.join('\n')).toContain('rubric.criteria[xml_format] = (removed)');
   await expect(trainButton(page)).toBeEnabled();
   expect(errors).toEqual([]);
 });

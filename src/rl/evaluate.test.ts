@@ -9,7 +9,7 @@ import { defaultRunConfig, type RunConfig } from './config/schema.ts';
 import { evaluate } from './evaluate.ts';
 import { CRITERIA } from './rubric/criteria.ts';
 import { Rubric } from './rubric/rubric.ts';
-import type { CriterionKind, CriterionSpec } from './rubric/types.ts';
+import type { CriterionKind } from './rubric/types.ts';
 import { createTask } from './tasks/index.ts';
 
 const backend = new CpuBackend();
@@ -31,7 +31,7 @@ function flakyCorrectness() {
   return { calls, registry: { ...CRITERIA, correct_answer: kind } };
 }
 
-async function run(criteria: CriterionSpec[]) {
+async function run(criteria: RunConfig['rubric']['criteria']) {
   const config: RunConfig = defaultRunConfig();
   config.task.evalSize = 12;
   config.eval.maxNewTokens = 4;

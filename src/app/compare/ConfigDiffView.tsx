@@ -1,7 +1,8 @@
 // The config diff between two runs the user picks (A and B): one row per setting that differs.
 import { useId, useMemo, useState } from 'react';
 import type { RunRecord } from '../store/runs.ts';
-import { diffRunConfigs, formatConfigValue } from './config-diff.ts';
+import { diffRunConfigs } from '../../rl/config/diff.ts';
+import { formatConfigValue } from './config-diff.ts';
 
 export function ConfigDiffView({ runs }: { runs: RunRecord[] }) {
   // Defaults: the two newest runs, older as A. A choice survives new runs arriving.

@@ -1,78 +1,10 @@
-// The config diff between two runs: every setting that differs, as a path and the two values
-// ("grpo.learningRate: 0.0005 -> 0.001"). Rubric criteria are matched by name, not by position, so
-// reordering or inserting a criterion shows as what it is instead of a cascade of changed fields.
-import type { RunConfig } from '../../rl/config/schema.ts';
-
-export interface ConfigChange {
-  /** e.g. "grpo.learningRate", "rubric.criteria[xml_format].weight", "rubric.criteria (order)" */
-  path: string;
-  /** undefined where that run's config lacks the setting (an added or removed criterion, an unset param) */
-  a: unknown;
-  b: unknown;
-}
+// How the compare view shows a config diff (src/rl/config/diff.ts computes it): numbers exactly, long text
+// shortened, a whole criterion as its kind and weight, an absent value as "—".
+const MAX_SHOWN_CHARS = 60;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
-function sameValue(x: unknown, y: unknown): boolean {
-  if (Object.is(x, y)) return true;
-  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => sameValue(v, y[i]));
-  if (isPlainObject(x) && isPlainObject(y)) {
-    const kx = Object.keys(x).filter((k) => x[k] !== undefined);
-    const ky = Object.keys(y).filter((k) => y[k] !== undefined);
-    return kx.length === ky.length && kx.every((k) => sameValue(x[k], y[k]));
-  }
-  return false;
-}
-
-type Named = { name: string } & Record<string, unknown>;
-
-/** Arrays of objects with unique string names (rubric criteria) are compared by name. */
-function namedItems(v: unknown): Named[] | null {
-  if (!Array.isArray(v) || v.length === 0) return null;
-  if (!v.every((x) => isPlainObject(x) && typeof x.name === 'string')) return null;
-  const names = new Set(v.map((x) => (x as Named).name));
-  return names.size === v.length ? (v as Named[]) : null;
-}
-
-function diffNamed(a: Named[], b: Named[], path: string, out: ConfigChange[]): void {
-  const byName = new Map(b.map((x) => [x.name, x]));
-  const aNames = new Set(a.map((x) => x.name));
-  for (const item of a) {
-    const other = byName.get(item.name);
-    if (other) walk(item, other, `${path}[${item.name}]`, out);
-    else out.push({ path: `${path}[${item.name}]`, a: item, b: undefined });
-  }
-  for (const item of b) if (!aNames.has(item.name)) out.push({ path: `${path}[${item.name}]`, a: undefined, b: item });
-  const commonA = a.map((x) => x.name).filter((n) => byName.has(n));
-  const commonB = b.map((x) => x.name).filter((n) => aNames.has(n));
-  if (!sameValue(commonA, commonB)) out.push({ path: `${path} (order)`, a: commonA.join(', '), b: commonB.join(', ') });
-}
-
-function walk(a: unknown, b: unknown, path: string, out: ConfigChange[]): void {
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !Object.hasOwn(a, k))];
-    for (const k of keys) walk(a[k], b[k], path ? `${path}.${k}` : k, out);
-    return;
-  }
-  const namedA = namedItems(a);
-  const namedB = namedItems(b);
-  if (namedA && namedB) {
-    diffNamed(namedA, namedB, path, out);
-    return;
-  }
-  if (!sameValue(a, b)) out.push({ path, a, b });
-}
-
-/** Every setting where run A's config and run B's differ, in the order of A's keys. */
-export function diffRunConfigs(a: RunConfig, b: RunConfig): ConfigChange[] {
-  const out: ConfigChange[] = [];
-  walk(a, b, '', out);
-  return out;
-}
-
-const MAX_SHOWN_CHARS = 60;
 
 /** A config value as the diff table shows it: numbers exactly, long text shortened, absent as "—". */
 export function formatConfigValue(v: unknown): string {

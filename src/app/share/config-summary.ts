@@ -1,6 +1,7 @@
 // "What's in this link": the settings that differ from the default preset (what the page opens with), one
 // short line each (path = value).
-import { configDiff, type RunConfig } from '../../rl/config/schema.ts';
+import { diffRunConfigs } from '../../rl/config/diff.ts';
+import type { RunConfig } from '../../rl/config/schema.ts';
 import { DEFAULT_PRESET, getPreset } from '../../rl/presets.ts';
 
 const MAX_VALUE_CHARS = 60;
@@ -10,9 +11,9 @@ function shortValue(v: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
-/** e.g. ["grpo.learningRate = 0.005", "rubric.criteria[1].weight = 0"]; empty for the default config. */
+/** e.g. ["grpo.learningRate = 0.005", "rubric.criteria[xml_format].weight = 0"]; empty for the default config. */
 export function nonDefaultSettings(config: RunConfig): string[] {
-  return configDiff(getPreset(DEFAULT_PRESET), config)
+  return diffRunConfigs(getPreset(DEFAULT_PRESET), config)
     .filter((d) => d.path !== 'version')
     .map((d) => `${d.path} = ${shortValue(d.b)}`);
 }

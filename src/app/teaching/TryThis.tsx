@@ -1,7 +1,7 @@
 // "Try this": clickable experiments above the run views. Each changes the current config (one pure starter
 // function, starters.ts) and says what to watch for; the user then presses Train. Disabled while a run is on.
 import { useState } from 'react';
-import { configDiff } from '../../rl/config/schema.ts';
+import { diffRunConfigs } from '../../rl/config/diff.ts';
 import { isActive, useStore } from '../store.ts';
 import { useHidden } from '../classroom.ts';
 import { useShareDecisionPending } from '../share/share-link-store.ts';
@@ -26,7 +26,7 @@ export function TryThis() {
 
   const run = (starter: Starter) => {
     const next = starter.apply(config);
-    const changes = configDiff(config, next)
+    const changes = diffRunConfigs(config, next)
       .map((d) => `${d.path} ${changeText(d.a, d.b)}`)
       .join('; ');
     setConfig(next);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configDiff, defaultRunConfig, parseRunConfig, type RunConfig } from '../../rl/config/schema.ts';
+import { diffRunConfigs } from '../../rl/config/diff.ts';
+import { defaultRunConfig, parseRunConfig, type RunConfig } from '../../rl/config/schema.ts';
 import { PRESETS } from '../../rl/presets.ts';
 import { STARTERS, starterApplies, type Starter } from './starters.ts';
 
@@ -8,7 +9,7 @@ const starter = (id: string): Starter => {
   if (!s) throw new Error(`no starter ${id}`);
   return s;
 };
-const paths = (a: RunConfig, b: RunConfig) => configDiff(a, b).map((d) => d.path);
+const paths = (a: RunConfig, b: RunConfig) => diffRunConfigs(a, b).map((d) => d.path);
 
 describe('try-this starters', () => {
   it('are 4-6, with unique ids, a title and a one-line "what you will see"', () => {

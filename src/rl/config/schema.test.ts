@@ -4,7 +4,6 @@ import { getPreset, PRESETS } from '../presets.ts';
 import { CRITERION_KINDS } from '../rubric/criteria.ts';
 import { TASK_NAMES } from '../tasks/index.ts';
 import {
-  configDiff,
   defaultRunConfig,
   mergeWithDefaults,
   nonDefaultValues,
@@ -130,7 +129,7 @@ describe('parseRunConfig errors: one message naming the field', () => {
   });
 });
 
-describe('nonDefaultValues / mergeWithDefaults / configDiff', () => {
+describe('nonDefaultValues / mergeWithDefaults', () => {
   const edited = (): RunConfig => {
     const c = defaultRunConfig();
     c.name = 'try';
@@ -171,24 +170,6 @@ describe('nonDefaultValues / mergeWithDefaults / configDiff', () => {
     expect(() => mergeWithDefaults('x')).toThrow(RunConfigError);
     expect(() => mergeWithDefaults(JSON.parse('{"__proto__":{"polluted":1}}'))).toThrow('__proto__: key not allowed');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
-
-  it('configDiff lists every differing leaf with both values', () => {
-    const a = defaultRunConfig();
-    const b = edited();
-    b.rubric.criteria.push({ name: 'fmt2', kind: 'xml_format', weight: 0.1, params: {} });
-    expect(configDiff(a, a)).toEqual([]);
-    expect(configDiff(a, b)).toEqual([
-      { path: 'task.params.maxOperand', a: undefined, b: 20 },
-      { path: 'task.params.ops', a: undefined, b: '+-' },
-      { path: 'rubric.criteria[1].weight', a: 0.2, b: 0 },
-      { path: 'rubric.criteria[2]', a: undefined, b: b.rubric.criteria[2] },
-      { path: 'grpo.learningRate', a: 5e-4, b: 3e-4 },
-      { path: 'grpo.lossType', a: 'dapo', b: 'dr_grpo' },
-      { path: 'sampling.stop[0]', a: undefined, b: '</answer>' },
-      { path: 'seed', a: 0, b: 7 },
-      { path: 'name', a: undefined, b: 'try' },
-    ]);
   });
 });
 

@@ -12,6 +12,7 @@ import { DYNAMIC_SAMPLING_MODES } from '../dynamic-sampling.ts';
 import { CRITERION_KINDS, resolveCriterionParams } from '../rubric/criteria.ts';
 import { CRITERION_NAME_PATTERN } from '../rubric/types.ts';
 import { MAX_DATA_CHARS, TASK_NAMES, validateTaskParams } from '../tasks/index.ts';
+import { deepEqual } from './diff.ts';
 
 export const RUN_CONFIG_VERSION = 1;
 
@@ -336,42 +337,7 @@ export function parseRunConfig(json: unknown): RunConfig {
   return result.data;
 }
 
-// ---- diffs, minimal forms ---------------------------------------------------------------------------------
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-export interface ConfigDifference {
-  /** e.g. "grpo.learningRate", "rubric.criteria[1].weight", "task.params.maxOperand" */
-  path: string;
-  a: unknown;
-  b: unknown;
-}
-
-/** Every leaf where two configs differ (undefined on the side that lacks it), in the order of a's keys. */
-export function configDiff(a: RunConfig, b: RunConfig): ConfigDifference[] {
-  const out: ConfigDifference[] = [];
-  const walk = (x: unknown, y: unknown, path: PropertyKey[]): void => {
-    if (Array.isArray(x) && Array.isArray(y)) {
-      for (let i = 0; i < Math.max(x.length, y.length); i++) walk(x[i], y[i], [...path, i]);
-    } else if (isPlainObject(x) && isPlainObject(y)) {
-      const keys = [...Object.keys(x), ...Object.keys(y).filter((k) => !Object.hasOwn(x, k))];
-      for (const k of keys) walk(x[k], y[k], [...path, k]);
-    } else if (!deepEqual(x, y)) {
-      out.push({ path: formatPath(path), a: x, b: y });
-    }
-  };
-  walk(a, b, []);
-  return out;
-}
+// ---- minimal forms ---------------------------------------------------------------------------------------
 
 const SAME = Symbol('same');
 
