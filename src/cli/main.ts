@@ -1,6 +1,7 @@
 // The grpo-playground command line: train, eval and presets over the same trainer as the browser.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PRESET_DESCRIPTIONS, PRESETS } from '../rl/presets.ts';
+import { apiEvalCommand, DEFAULT_API_KEY_ENV } from './api-eval.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend.ts';
 import { evalCommand } from './eval.ts';
 import { CliError } from './load-config.ts';
@@ -31,12 +32,34 @@ configOptions(program.command('train').description('run GRPO training'))
   .option('--quiet', 'no progress bar')
   .action((opts) => run(() => trainCommand({ ...opts, backend: opts.backend as BackendChoice })));
 
-configOptions(program.command('eval').description('score a model on the task held-out set without training'))
+configOptions(program.command('eval').description('score a model on the task held-out set without training (a local model, or one behind an OpenAI-compatible API)'))
   .option('--samples <n>', 'number of held-out rows to score', (v) => {
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a positive integer');
     return Number(v);
   })
-  .action((opts) => run(() => evalCommand({ ...opts, backend: opts.backend as BackendChoice })));
+  .option('--api-base <url>', 'evaluate the model behind this OpenAI-compatible endpoint (e.g. https://api.openai.com/v1) instead of a local one')
+  .option('--api-model <name>', 'with --api-base: the model name to request')
+  .option('--api-key-env <NAME>', `with --api-base: environment variable holding the API key (default ${DEFAULT_API_KEY_ENV}; never printed)`)
+  .option('--completions <n>', 'with --api-base: completions per row (pass@k for k up to n)')
+  .option('--temperature <t>', 'with --api-base: sampling temperature (default 0 for one completion, else the run config\'s)')
+  .option('--top-p <p>', 'with --api-base: nucleus sampling')
+  .option('--max-tokens <n>', 'with --api-base: max_tokens per turn (default the run config\'s eval.maxNewTokens)')
+  .option('--concurrency <n>', 'with --api-base: requests in flight at once', '4')
+  .option('--timeout-ms <n>', 'with --api-base: timeout per request attempt')
+  .option('--retries <n>', 'with --api-base: retries after a network error, timeout, 429 or 5xx')
+  .option('--log <file>', 'with --api-base: write the eval line and every completion as JSON lines')
+  .option('--quiet', 'with --api-base: no progress lines')
+  .action((opts) =>
+    run(async () => {
+      if (opts.apiBase === undefined) {
+        const apiOnly = ['apiModel', 'apiKeyEnv', 'completions', 'temperature', 'topP', 'maxTokens', 'timeoutMs', 'retries', 'log', 'quiet'].filter((k) => opts[k] !== undefined);
+        if (apiOnly.length > 0) throw new CliError(`--${apiOnly[0].replace(/[A-Z]/g, (c: string) => `-${c.toLowerCase()}`)} needs --api-base`);
+        return evalCommand({ ...opts, backend: opts.backend as BackendChoice });
+      }
+      if (opts.model !== undefined) throw new CliError('--model names a local model; with --api-base the model is --api-model');
+      await apiEvalCommand(opts);
+    }),
+  );
 
 program
   .command('pretrain')
