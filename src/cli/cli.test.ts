@@ -1,7 +1,7 @@
 // The command line as a user runs it: real processes, real files. Bad input exits non-zero with one clear
 // line; the same seed gives the same log (timing fields aside); --out writes a folder that loads back.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,5 +104,25 @@ describe('grpo-playground train', () => {
     expect(other.code).toBe(0);
     const d = (await readFile(join(dir, 'd.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(strip(d)).not.toEqual(strip(a));
+  });
+});
+
+describe('grpo-playground --model DIR', () => {
+  it('train and eval name the folder they loaded, not the config\'s model id', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grpo-cli-'));
+    const folder = join(dir, 'my-model');
+    await cp(join(PACKAGE_ROOT, 'public', 'models', 'tiny-arith'), folder, { recursive: true });
+    const config = defaultRunConfig();
+    config.steps = 0;
+    config.task.evalSize = 2;
+    config.eval.maxNewTokens = 4;
+    const file = join(dir, 'run.json');
+    await writeFile(file, JSON.stringify(config));
+    const train = await cli(['train', '--config', file, '--model', folder, '--backend', 'cpu', '--quiet']);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toContain(`model ${folder} (`);
+    const evaluation = await cli(['eval', '--config', file, '--model', folder, '--backend', 'cpu']);
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    expect(evaluation.stdout.split('\n')[0]).toContain(`model ${folder} | task`);
   });
 });

@@ -3,7 +3,7 @@ import { envJudgeKeyProvider } from '../rl/rubric/judge-key.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { createBackend, type BackendChoice } from './backend.ts';
 import { loadRunConfig, type ConfigFlags } from './load-config.ts';
-import { loadModel } from './models.ts';
+import { loadModel, modelLabel } from './models.ts';
 
 export interface EvalFlags extends ConfigFlags {
   backend: BackendChoice;
@@ -19,7 +19,7 @@ export async function evalCommand(flags: EvalFlags): Promise<void> {
   const trainer = await Trainer.create(config, loaded, backend, { judgeKey: envJudgeKeyProvider(process.env) });
   const { metrics, samples } = await trainer.evaluate();
   const rows = Object.entries(metrics).map(([k, v]) => `${k.padEnd(40)} ${v.toFixed(4)}`);
-  console.log(`model ${config.model.id} | task ${config.task.name} | ${samples.length} held-out rows (greedy)`);
+  console.log(`model ${modelLabel(config.model.id, flags.model)} | task ${config.task.name} | ${samples.length} held-out rows (greedy)`);
   console.log(rows.join('\n'));
   for (const s of samples.slice(0, 5)) console.log(`  ${JSON.stringify(s.prompt)} -> ${JSON.stringify(s.completion)} (answer ${s.answer}, reward ${s.reward.toFixed(2)})`);
 }

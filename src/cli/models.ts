@@ -19,6 +19,12 @@ export function bundledModelIds(): string[] {
     .sort();
 }
 
+/** What a run loads, as its summary line names it: the folder given with --model (absolute), else the id. */
+export function modelLabel(id: string, dirOverride?: string): string {
+  if (!dirOverride) return id;
+  return dirOverride.startsWith('hf:') ? dirOverride : resolve(dirOverride);
+}
+
 export async function loadModel(id: string, dirOverride?: string, opts: { quiet?: boolean } = {}): Promise<LoadedModel> {
   // A Hub model id (hf:ORG/NAME[@REV]) as --model or as the run config's model id: the Hugging Face cache.
   if (dirOverride?.startsWith('hf:')) return loadHubModel(dirOverride, opts);

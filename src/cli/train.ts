@@ -11,7 +11,7 @@ import type { HackingEvent } from '../rl/hacking.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { createBackend, type BackendChoice } from './backend.ts';
 import { CliError, loadRunConfig, type ConfigFlags } from './load-config.ts';
-import { loadModel } from './models.ts';
+import { loadModel, modelLabel } from './models.ts';
 
 export interface TrainFlags extends ConfigFlags {
   backend: BackendChoice;
@@ -43,7 +43,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
         },
         cliProgress.Presets.shades_classic,
       );
-  process.stderr.write(`model ${config.model.id} (${loaded.layout.count.toLocaleString('en-US')} params) | task ${config.task.name} | backend ${backend.deviceName}\n`);
+  process.stderr.write(`model ${modelLabel(config.model.id, flags.model)} (${loaded.layout.count.toLocaleString('en-US')} params) | task ${config.task.name} | backend ${backend.deviceName}\n`);
 
   const warn = (events: HackingEvent[]) => {
     for (const ev of events) {
