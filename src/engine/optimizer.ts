@@ -12,6 +12,12 @@ export interface AdamWOptions {
   maxGradNorm: number; // 0 = no clipping
 }
 
+export interface AdamWState {
+  t: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
 export class AdamW<F extends TensorLike, I extends TensorLike> {
   private readonly m: F;
   private readonly v: F;
@@ -27,6 +33,22 @@ export class AdamW<F extends TensorLike, I extends TensorLike> {
 
   get stepCount(): number {
     return this.t;
+  }
+
+  /** The moments and step count, copied to the host (for a checkpoint). */
+  async state(): Promise<AdamWState> {
+    const [m, v] = await Promise.all([this.backend.readFloat(this.m), this.backend.readFloat(this.v)]);
+    return { t: this.t, m, v };
+  }
+
+  /** Continue exactly where `state` left off. */
+  load(state: AdamWState): void {
+    if (state.m.length !== this.layout.total || state.v.length !== this.layout.total) {
+      throw new Error(`AdamW state has ${state.m.length} moments, this optimiser needs ${this.layout.total}`);
+    }
+    this.backend.uploadFloat(this.m, state.m);
+    this.backend.uploadFloat(this.v, state.v);
+    this.t = state.t;
   }
 
   /** Clip gradients to maxGradNorm, update params in place; returns the pre-clip gradient norm. */

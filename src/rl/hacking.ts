@@ -284,6 +284,12 @@ const freshStates = (): States =>
 const copyStates = (s: States): States =>
   Object.fromEntries(HACKING_KINDS.map((k) => [k, { ...s[k] }])) as States;
 
+export interface HackingMonitorState {
+  history: StepRecord[];
+  states: States;
+  before: States;
+}
+
 export interface HackingUpdate {
   /** hacking/<kind> for each indicator that can be computed at this step. */
   metrics: Metrics;
@@ -310,6 +316,18 @@ export class HackingMonitor {
       if (!Number.isInteger(o[key]) || o[key] < 1) throw new RangeError(`hacking monitor: ${key} must be an integer >= 1, got ${o[key]}`);
     }
     if (o.minPoints > o.window) throw new RangeError(`hacking monitor: minPoints (${o.minPoints}) must be <= window (${o.window})`);
+  }
+
+  /** Everything the monitor remembers, as plain JSON (a checkpoint restores it with `restore`). */
+  snapshot(): HackingMonitorState {
+    return JSON.parse(JSON.stringify({ history: this.history, states: this.states, before: this.before }));
+  }
+
+  restore(state: HackingMonitorState): void {
+    const copy = JSON.parse(JSON.stringify(state)) as HackingMonitorState;
+    this.history = copy.history;
+    this.states = copy.states;
+    this.before = copy.before;
   }
 
   /** Indicators currently on. */

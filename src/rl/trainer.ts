@@ -5,7 +5,7 @@
 import type { Backend, TensorLike } from '../engine/backend.ts';
 import type { LoadedModel } from '../engine/io/model-folder.ts';
 import { Model } from '../engine/model.ts';
-import { AdamW } from '../engine/optimizer.ts';
+import { AdamW, type AdamWState } from '../engine/optimizer.ts';
 import { hash32 } from '../engine/rng.ts';
 import { checkFits } from '../engine/memory.ts';
 import { planRun } from './memory-plan.ts';
@@ -14,7 +14,7 @@ import { evaluate, type EvalResult } from './evaluate.ts';
 import { groupAdvantages } from './grpo/advantages.ts';
 import { learningRate } from './schedule.ts';
 import { dynamicSamplingMetrics, sampleGroupsDynamically, type DynamicSamplingResult } from './dynamic-sampling.ts';
-import { HackingMonitor, type HackingEvent } from './hacking.ts';
+import { HackingMonitor, type HackingEvent, type HackingMonitorState } from './hacking.ts';
 import { packBatch, type PackedBatch } from './batch.ts';
 import { completionTokens, type CompletionTokens, type TrainedRow } from './completion-tokens.ts';
 import { environmentOf } from './envs/single-turn.ts';
@@ -53,6 +53,16 @@ export interface StepResult {
   samples: RolloutRecord[];
   /** Reward-hacking warnings that started at this step. */
   events: HackingEvent[];
+}
+
+/** A trainer's resumable state: the trainable weights (all of them, or the LoRA adapters), AdamW, counters. */
+export interface TrainerState {
+  step: number;
+  rowCursor: number;
+  numTokens: number;
+  hacking: HackingMonitorState;
+  trainable: Float32Array;
+  optimizer: AdamWState;
 }
 
 export class Trainer<F extends TensorLike, I extends TensorLike> {
@@ -121,6 +131,33 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     // Held-out accuracy also feeds the reward-hacking indicators (custom rows do not).
     const events = rows ? [] : this.hacking.update(result.metrics, this.step_).events;
     return { ...result, events };
+  }
+
+  /** Everything a resumed run needs to continue exactly as if never interrupted (checkpoint.ts writes it). */
+  async saveState(): Promise<TrainerState> {
+    const trainable = this.model.trainable;
+    return {
+      step: this.step_,
+      rowCursor: this.rowCursor,
+      numTokens: this.numTokens,
+      hacking: this.hacking.snapshot(),
+      trainable: await this.model.backend.readFloat(trainable.params),
+      optimizer: await this.optimizer.state(),
+    };
+  }
+
+  /** Continue from a saved state of the same run config and model (the weights trained so far, AdamW, counters). */
+  restoreState(state: TrainerState): void {
+    const trainable = this.model.trainable;
+    if (state.trainable.length !== trainable.layout.total) {
+      throw new Error(`the checkpoint holds ${state.trainable.length} trainable floats, this run has ${trainable.layout.total}: a different model or LoRA setting`);
+    }
+    this.model.backend.uploadFloat(trainable.params, state.trainable);
+    this.optimizer.load(state.optimizer);
+    this.hacking.restore(state.hacking);
+    this.step_ = state.step;
+    this.rowCursor = state.rowCursor;
+    this.numTokens = state.numTokens;
   }
 
   /** The current weights as a host array in the layout of the loaded model (for export). */
