@@ -138,7 +138,7 @@ describe('eval --api-base against our own serve', () => {
 
 describe('eval --api-base against scripted servers', () => {
   it('sends the key as a Bearer token, retries a 500 that echoes it, and never shows it', async () => {
-    const srv = await scripted((body, n, auth) => (n === 0 ? [500, { error: { message: `overloaded, your key ${auth}` } }] : [200, say('<answer>5</answer>')]));
+    const srv = await scripted((_, n, auth) => (n === 0 ? [500, { error: { message: `overloaded, your key ${auth}` } }] : [200, say('<answer>5</answer>')]));
     try {
       const r = await cli(['eval', '--preset', 'arithmetic', '--samples', '1', '--api-base', srv.url, '--api-model', 'gpt-x', '--api-key-env', 'MY_KEY'], { MY_KEY: KEY });
       expect(r.code, r.stderr).toBe(0);

@@ -168,7 +168,7 @@ async function runEpisode(
   const env = environmentOf(task);
   const messages: ChatMessage[] = env.initialMessages(row).map((m) => ({ ...m }));
   let state: unknown = env.initialState(row);
-  let text = '';
+  let text: string;
   let tokens: number | undefined = 0;
   let turn = 1;
   for (; ; turn++) {
