@@ -303,16 +303,30 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deepest nesting accepted in untrusted input (a run config nests about 6 levels; own data's info a few more). */
+export const MAX_CONFIG_DEPTH = 32;
 
-/** Refuse keys that could reach object prototypes, anywhere in untrusted input (share URLs, files). */
-function checkKeys(value: unknown, path: PropertyKey[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => checkKeys(v, [...path, i]));
-  } else if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) throw new RunConfigError(`${formatPath([...path, key])}: key not allowed`);
-      checkKeys((value as Record<string, unknown>)[key], [...path, key]);
+/**
+ * Refuse keys that could reach object prototypes, and nesting deeper than MAX_CONFIG_DEPTH, anywhere in
+ * untrusted input (share URLs, files). Iterative, so hostile nesting cannot overflow the stack here, and
+ * everything recursive after it (merge, the schema) only ever sees bounded depth.
+ */
+function checkKeys(root: unknown): void {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, path } = item;
+    if (typeof value !== 'object' || value === null) continue;
+    if (path.length >= MAX_CONFIG_DEPTH) {
+      throw new RunConfigError(`${formatPath(path.slice(0, 6))}…: nested deeper than ${MAX_CONFIG_DEPTH} levels`);
     }
+    // children pushed last-first, so they are checked in order (the first problem found is the first in the file)
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      continue;
+    }
+    const keys = Object.keys(value);
+    for (const key of keys) if (FORBIDDEN_KEYS.has(key)) throw new RunConfigError(`${formatPath([...path, key])}: key not allowed`);
+    for (let k = keys.length - 1; k >= 0; k--) stack.push({ value: (value as Record<string, unknown>)[keys[k]], path: [...path, keys[k]] });
   }
 }
 
@@ -322,7 +336,7 @@ function checkKeys(value: unknown, path: PropertyKey[]): void {
  */
 export function parseRunConfig(json: unknown): RunConfig {
   if (!isPlainObject(json)) throw new RunConfigError('run config must be a JSON object');
-  checkKeys(json, []);
+  checkKeys(json);
   if (!('version' in json)) throw new RunConfigError(`version: missing (this build reads run config version ${RUN_CONFIG_VERSION})`);
   const version = json.version;
   if (version !== RUN_CONFIG_VERSION) {
@@ -375,6 +389,6 @@ function merge(base: unknown, over: unknown): unknown {
 /** Inverse of `nonDefaultValues`: deep-merge a partial config over the defaults (arrays replace), then validate. */
 export function mergeWithDefaults(partial: unknown): RunConfig {
   if (!isPlainObject(partial)) throw new RunConfigError('run config must be a JSON object');
-  checkKeys(partial, []);
+  checkKeys(partial);
   return parseRunConfig(merge(defaultRunConfig(), partial));
 }

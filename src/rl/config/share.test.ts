@@ -101,3 +101,44 @@ describe('versionProblem', () => {
     expect(versionProblem(3, 'curve summary', 2)).toMatch(/^curve summary made by a newer version/);
   });
 });
+
+describe('share links: hostile input (fuzzed)', () => {
+  it('any text as the payload gives a ShareUrlError, never another exception', () => {
+    let seed = 99;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed % n);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$ %#&=y';
+    const valid = LZString.compressToEncodedURIComponent(JSON.stringify({ version: defaultRunConfig().version, name: 'x' }));
+    const t0 = performance.now();
+    for (let k = 0; k < 3000; k++) {
+      const payload =
+        k % 3 === 0
+          ? Array.from({ length: 1 + rand(60) }, () => alphabet[rand(alphabet.length)]).join('')
+          : k % 3 === 1
+            ? valid.slice(0, rand(valid.length + 1)) + valid.slice(rand(valid.length))
+            : valid.replace(/./g, (c) => (rand(20) === 0 ? alphabet[rand(alphabet.length)] : c));
+      try {
+        decodeShareUrl(`http://x/#run=${payload}`);
+      } catch (e) {
+        expect(e, payload).toBeInstanceOf(ShareUrlError);
+        expect((e as Error).message).not.toMatch(/undefined|charAt|stack size/);
+      }
+    }
+    expect(errorOf('http://x/#run=y')).toBe('share link is corrupted: its run data could not be decompressed');
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('deep nesting and decompression bombs are refused with one clear message, quickly', () => {
+    const version = defaultRunConfig().version;
+    const deep = `{"version":${version},"task":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+    const link = linkOf(deep);
+    expect(link.length).toBeLessThan(2000);
+    expect(errorOf(link)).toMatch(/^share link holds an invalid run config: task\.a\.a\.a\.a\.a…: nested deeper than 32 levels$/);
+    const arrays = `{"version":${version},"name":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+    expect(errorOf(linkOf(arrays))).toMatch(/nested deeper than 32 levels/);
+    const bomb = LZString.compressToEncodedURIComponent(`{"version":${version},"name":"${'a'.repeat(3_000_000)}"}`);
+    expect(bomb.length).toBeLessThan(MAX_SHARE_PAYLOAD);
+    const t0 = performance.now();
+    expect(errorOf(`#run=${bomb}`)).toBe('share link refused: its run data decompresses to more than 2097152 characters (a run config is far smaller)');
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});

@@ -1,13 +1,17 @@
 // Share URLs: the run config's non-default values, versioned and lz-string compressed into the URL hash
 // (`#run=...`). The CLI's --url and the UI's Share button both use this one codec. Decoding never throws
-// anything but a ShareUrlError with one clear message. The page may add more hash params beside `run`
+// anything but a ShareUrlError with one clear message. Hostile links are bounded: the payload's length, the
+// decompressed length (share-decompress.ts; an LZW stream expands quadratically) and the nesting depth (schema.ts). The page may add more hash params beside `run`
 // (`curves=` a curve summary, `hide=` a classroom link; see src/app/share/ and src/app/classroom.ts).
 import LZString from 'lz-string';
 import { mergeWithDefaults, nonDefaultValues, RUN_CONFIG_VERSION, type RunConfig } from './schema.ts';
+import { decompressBounded, ShareTooLarge } from './share-decompress.ts';
 
 export const SHARE_PARAM = 'run';
 /** Longer payloads are refused before decompression (URLs this long are already impractical). */
 export const MAX_SHARE_PAYLOAD = 64 * 1024;
+/** Most characters of run config JSON a link may decompress to (real configs are a few KB; custom code <= 10,000). */
+export const MAX_SHARE_JSON = 2 * 1024 * 1024;
 
 export class ShareUrlError extends Error {
   override name = 'ShareUrlError';
@@ -48,7 +52,13 @@ export function decodeShareUrl(url: string): RunConfig {
   if (payload.length > MAX_SHARE_PAYLOAD) {
     throw new ShareUrlError(`share link too long (${payload.length} characters, the limit is ${MAX_SHARE_PAYLOAD})`);
   }
-  const json = LZString.decompressFromEncodedURIComponent(payload);
+  let json: string | null;
+  try {
+    json = decompressBounded(payload, MAX_SHARE_JSON);
+  } catch (e) {
+    if (e instanceof ShareTooLarge) throw new ShareUrlError(`share link refused: its run data ${e.message} (a run config is far smaller)`);
+    json = null;
+  }
   if (!json) throw new ShareUrlError('share link is corrupted: its run data could not be decompressed');
   let raw: unknown;
   try {
