@@ -29,6 +29,8 @@ configOptions(program.command('train').description('run GRPO training'))
   .option('--steps <n>', 'override the number of GRPO steps')
   .option('--log <file>', 'write metrics as JSON lines to this file')
   .option('--out <dir>', 'write the trained model as a Hugging Face-format folder')
+  .option('--checkpoint-every <n>', 'save OUT/checkpoint-STEP every n steps (weights, optimiser state, counters; the newest two kept)')
+  .option('--resume <dir>', 'continue a run exactly from a checkpoint folder (its own run config; Ctrl-C also saves one)')
   .option('--quiet', 'no progress bar')
   .action((opts) => run(() => trainCommand({ ...opts, backend: opts.backend as BackendChoice })));
 
@@ -108,7 +110,7 @@ program
 async function run(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
-    process.exit(0);
+    process.exit(process.exitCode ?? 0); // a command may set one (130: train stopped by Ctrl-C)
   } catch (e) {
     const msg = e instanceof CliError ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
     process.stderr.write(`error: ${msg}\n`);

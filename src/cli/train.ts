@@ -1,16 +1,21 @@
 // `grpo-playground train`: run a GRPO run headless, a progress bar on stderr, one JSON object per line
 // in --log ({"type":"train",...} per step, {"type":"eval",...} at step 0, every eval.every steps and at
-// the end), and the trained model as a Hugging Face folder in --out.
+// the end), and the trained model as a Hugging Face folder in --out. --checkpoint-every N saves
+// OUT/checkpoint-K (the latest two are kept; also on Ctrl-C), and --resume OUT/checkpoint-K continues that
+// run exactly: the same lines, bit for bit on the CPU backend, as the run never interrupted.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { modelFolderFiles } from '../engine/io/model-folder.ts';
 import { writeModelFolder } from '../engine/io/node-source.ts';
 import { envJudgeKeyProvider } from '../rl/rubric/judge-key.ts';
 import type { HackingEvent } from '../rl/hacking.ts';
+import { CHECKPOINT_JSON, CHECKPOINT_TENSORS, CheckpointError, checkpointFiles, readCheckpoint, type Checkpoint } from '../rl/checkpoint.ts';
+import type { RunConfig } from '../rl/config/schema.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { createBackend, type BackendChoice } from './backend.ts';
-import { CliError, loadRunConfig, type ConfigFlags } from './load-config.ts';
+import { CliError, loadRunConfig, parseCount, type ConfigFlags } from './load-config.ts';
 import { loadModel, modelLabel } from './models.ts';
 
 export interface TrainFlags extends ConfigFlags {
@@ -19,16 +24,31 @@ export interface TrainFlags extends ConfigFlags {
   out?: string;
   model?: string;
   quiet?: boolean;
+  checkpointEvery?: string;
+  resume?: string;
 }
 
+/** Checkpoints kept in --out (older ones are removed): enough to survive a crash while the newest is written. */
+const KEEP_CHECKPOINTS = 2;
+
 export async function trainCommand(flags: TrainFlags): Promise<void> {
-  const config = await loadRunConfig(flags);
+  const resumed = flags.resume !== undefined ? await loadCheckpoint(flags) : null;
+  const config: RunConfig = resumed ? resumed.config : await loadRunConfig(flags);
+  const checkpointEvery = flags.checkpointEvery !== undefined ? parseCount('--checkpoint-every', flags.checkpointEvery, 1) : 0;
+  if (checkpointEvery > 0 && !flags.out) throw new CliError('--checkpoint-every needs --out (checkpoints go to OUT/checkpoint-STEP)');
   // Synchronous appends: each line is on disk as soon as its step ends, even though training keeps the
-  // event loop busy (the CPU backend never yields to I/O by itself).
-  const log = flags.log ? openLog(flags.log) : null;
+  // event loop busy (the CPU backend never yields to I/O by itself). A resumed run appends to its log.
+  const log = flags.log ? openLog(flags.log, resumed ? 'a' : 'w') : null;
   const backend = await createBackend(flags.backend);
   const loaded = await loadModel(config.model.id, flags.model, { quiet: flags.quiet });
   const trainer = await Trainer.create(config, loaded, backend, { judgeKey: envJudgeKeyProvider(process.env) });
+  if (resumed) {
+    try {
+      trainer.restoreState(resumed.state);
+    } catch (e) {
+      throw new CliError(`--resume ${flags.resume}: ${(e as Error).message}`);
+    }
+  }
   const write = (obj: Record<string, unknown>) => {
     if (log !== null) writeSync(log, JSON.stringify(obj) + '\n');
   };
@@ -43,7 +63,8 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
         },
         cliProgress.Presets.shades_classic,
       );
-  process.stderr.write(`model ${modelLabel(config.model.id, flags.model)} (${loaded.layout.count.toLocaleString('en-US')} params) | task ${config.task.name} | backend ${backend.deviceName}\n`);
+  const from = resumed ? `, resumed at step ${resumed.state.step} from ${flags.resume}` : '';
+  process.stderr.write(`model ${modelLabel(config.model.id, flags.model)} (${loaded.layout.count.toLocaleString('en-US')} params) | task ${config.task.name} | backend ${backend.deviceName}${from}\n`);
 
   const warn = (events: HackingEvent[]) => {
     for (const ev of events) {
@@ -60,15 +81,43 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     acc = e.metrics['eval/accuracy'].toFixed(2);
     return e.metrics;
   };
-  const first = await runEval(0);
-  bar?.start(config.steps, 0, { reward: '-', acc });
-  for (let s = 1; s <= config.steps; s++) {
-    const r = await trainer.step();
-    write({ type: 'train', step: r.step, ...r.metrics });
-    warn(r.events);
-    if (config.eval.every > 0 && s % config.eval.every === 0 && s < config.steps) await runEval(s);
-    bar?.update(s, { reward: r.metrics.reward.toFixed(3), acc });
-    await new Promise((resolve) => setImmediate(resolve)); // let the progress bar redraw and signals arrive
+  const first = resumed?.firstEval ?? (await runEval(0));
+  const save = async () => {
+    if (!flags.out) return null;
+    const dir = await saveCheckpoint(flags.out, { config, state: await trainer.saveState(), firstEval: first });
+    return dir;
+  };
+  // Ctrl-C: finish the step in progress, save a checkpoint (with --out) and say how to resume.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nstopping after this step (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const start = trainer.stepIndex;
+    bar?.start(config.steps, start, { reward: '-', acc });
+    for (let s = start + 1; s <= config.steps; s++) {
+      const r = await trainer.step();
+      write({ type: 'train', step: r.step, ...r.metrics });
+      warn(r.events);
+      if (config.eval.every > 0 && s % config.eval.every === 0 && s < config.steps) await runEval(s);
+      bar?.update(s, { reward: r.metrics.reward.toFixed(3), acc });
+      if ((checkpointEvery > 0 && s % checkpointEvery === 0 && s < config.steps) || (interrupted && s < config.steps)) {
+        const dir = await save();
+        if (interrupted) {
+          bar?.stop();
+          process.stderr.write(dir ? `interrupted at step ${s}; continue with: grpo-playground train --resume ${dir}\n` : `interrupted at step ${s} (nothing saved: no --out)\n`);
+          process.exitCode = 130;
+          return;
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // let the progress bar redraw and signals arrive
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (log !== null && process.exitCode === 130) closeSync(log);
   }
   const last = config.steps > 0 ? await runEval(config.steps) : first;
   bar?.update(config.steps, { acc });
@@ -79,15 +128,47 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   );
   if (flags.out) {
     await writeModelFolder(flags.out, modelFolderFiles(loaded, await trainer.weights()));
+    if (checkpointEvery > 0) await saveCheckpoint(flags.out, { config, state: await trainer.saveState(), firstEval: first });
     process.stderr.write(`wrote model to ${flags.out}\n`);
   }
   if (log !== null) closeSync(log);
 }
 
-function openLog(path: string): number {
+async function loadCheckpoint(flags: TrainFlags): Promise<Checkpoint> {
+  const clash = (['preset', 'config', 'url', 'steps', 'seed'] as const).find((k) => flags[k] !== undefined);
+  if (clash) throw new CliError(`--resume continues the checkpoint's own run config: drop --${clash}`);
+  const dir = flags.resume as string;
+  try {
+    const [json, tensors] = await Promise.all([readFile(join(dir, CHECKPOINT_JSON), 'utf8'), readFile(join(dir, CHECKPOINT_TENSORS))]);
+    return readCheckpoint(json, new Uint8Array(tensors.buffer, tensors.byteOffset, tensors.byteLength));
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new CliError(`--resume ${dir}: ${e.message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`--resume ${dir}: ${code === 'ENOENT' ? `no ${CHECKPOINT_JSON} and ${CHECKPOINT_TENSORS} there` : (code ?? (e as Error).message)}`);
+  }
+}
+
+/** Write OUT/checkpoint-STEP atomically (a temporary folder renamed into place), keep the newest KEEP_CHECKPOINTS. */
+async function saveCheckpoint(out: string, c: Checkpoint): Promise<string> {
+  const dir = join(out, `checkpoint-${c.state.step}`);
+  const tmp = `${dir}.partial`;
+  await rm(tmp, { recursive: true, force: true });
+  await writeModelFolder(tmp, checkpointFiles(c));
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  const steps = (await readdir(out))
+    .map((name) => /^checkpoint-(\d+)$/.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => b - a);
+  for (const step of steps.slice(KEEP_CHECKPOINTS)) await rm(join(out, `checkpoint-${step}`), { recursive: true, force: true });
+  return dir;
+}
+
+function openLog(path: string, mode: 'w' | 'a'): number {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    return openSync(path, 'w');
+    return openSync(path, mode);
   } catch (e) {
     throw new CliError(`cannot write --log ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
