@@ -2,7 +2,7 @@
 // it is there and still checks (size, hash), else downloaded, verified and only then stored. A cached file
 // that fails its check is dropped and fetched again. With `cacheFirst` (the default) a revision already in the
 // store loads without touching the network, so cached models load offline; a store miss goes online.
-import { FileSourceError, type FileSource, type ReadOptions } from './sources.ts';
+import { checkFolderFileName, FileSourceError, type FileSource, type ReadOptions } from './sources.ts';
 import { HubClient, HubError, type HubFileInfo } from './hub-client.ts';
 import { isCommitHash, type HubRepoRef } from './hub-id.ts';
 import type { HubFileStore } from './hub-store.ts';
@@ -80,6 +80,7 @@ export function hubSource(ref: HubRepoRef, opts: HubSourceOptions): FileSource &
   }
 
   async function readBytes(name: string, readOpts: ReadOptions = {}): Promise<Uint8Array> {
+    checkFolderFileName(name, describe);
     const s = await snapshot();
     const cached = await store.read(ref.repo, s.commit, name);
     const listed = await expectedOf(s, name);
@@ -120,6 +121,7 @@ export function hubSource(ref: HubRepoRef, opts: HubSourceOptions): FileSource &
       return new TextDecoder().decode(await readBytes(name));
     },
     async has(name) {
+      checkFolderFileName(name, describe);
       const s = await snapshot();
       if ((await store.list(ref.repo, s.commit)).includes(name)) return true;
       // A cache-first snapshot is complete (isSnapshotComplete): optional files it lacks were not on the Hub either.

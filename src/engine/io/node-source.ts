@@ -1,13 +1,20 @@
 // Model folders on a local disk (Node only: the CLI and tests). Kept apart from sources.ts so that the browser
 // bundle never imports node:fs.
 import { mkdir, open, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { FileSourceError, type FileSource, type ReadOptions } from './sources.ts';
+import { join, relative, resolve, sep } from 'node:path';
+import { checkFolderFileName, FileSourceError, type FileSource, type ReadOptions } from './sources.ts';
 
 /** Read files from a directory. Files are read whole into a fresh Uint8Array (no 2 GiB readFile limit). */
 export function nodeDirSource(dir: string): FileSource {
   const root = resolve(dir);
-  const pathOf = (name: string) => join(root, name);
+  /** The path of a file the folder names, never outside the folder (checkFolderFileName, then the joined path). */
+  const pathOf = (name: string) => {
+    checkFolderFileName(name, root);
+    const path = join(root, name);
+    const rel = relative(root, path);
+    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..') throw new FileSourceError(`file name ${JSON.stringify(name)} leaves the model folder ${root}`);
+    return path;
+  };
 
   async function readBytes(name: string, opts: ReadOptions = {}): Promise<Uint8Array> {
     const path = pathOf(name);
@@ -44,8 +51,9 @@ export function nodeDirSource(dir: string): FileSource {
       return new TextDecoder().decode(await readBytes(name));
     },
     async has(name) {
+      const path = pathOf(name); // a name leaving the folder is an error, not a missing file
       try {
-        return (await stat(pathOf(name))).isFile();
+        return (await stat(path)).isFile();
       } catch {
         return false;
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SafetensorsError, halfToFloat, parseSafetensors, readSafetensorsHeader, serializeSafetensors } from './safetensors.ts';
+import { safetensorsHeaderFuzz } from './safetensors-fuzz.ts';
 
 /** Build a file by hand: header object + raw data bytes. */
 function rawFile(header: unknown, data: Uint8Array = new Uint8Array(0), headerText?: string): Uint8Array {
@@ -43,7 +44,7 @@ describe('safetensors', () => {
     expect(headerText).toMatch(/^\{.*\} *$/);
     expect(JSON.parse(headerText).__metadata__).toEqual({ format: 'pt' });
 
-    const parsed = parseSafetensors(bytes);
+    const parsed = parseSafetensors(bytes, { allowNonFinite: true });
     expect([...parsed.keys()]).toEqual(['a', 'b', 'empty']);
     expect(parsed.get('a')).toEqual({ dtype: 'F32', shape: [2, 3], data: a });
     expect(Object.is(parsed.get('a')!.data[4], -0)).toBe(true);
@@ -75,7 +76,7 @@ describe('safetensors', () => {
       [0x0000, 0],
     ];
     const bytes = rawFile({ h: { dtype: 'F16', shape: [cases.length + 2], data_offsets: [0, 2 * (cases.length + 2)] } }, u16([...cases.map((c) => c[0]), 0x8000, 0x7e00]));
-    const data = parseSafetensors(bytes).get('h')!.data;
+    const data = parseSafetensors(bytes, { allowNonFinite: true }).get('h')!.data;
     cases.forEach(([, v], i) => expect(data[i]).toBe(v));
     expect(Object.is(data[cases.length], -0)).toBe(true);
     expect(data[cases.length + 1]).toBeNaN();
@@ -94,7 +95,7 @@ describe('safetensors', () => {
       [0xff80, -Infinity],
     ];
     const bytes = rawFile({ b: { dtype: 'BF16', shape: [2, 5], data_offsets: [0, 20] } }, u16([...cases.map((c) => c[0]), 0x7fc0, 0x8000]));
-    const data = parseSafetensors(bytes).get('b')!.data;
+    const data = parseSafetensors(bytes, { allowNonFinite: true }).get('b')!.data;
     cases.forEach(([, v], i) => expect(data[i]).toBe(v));
     expect(data[8]).toBeNaN();
     expect(Object.is(data[9], -0)).toBe(true);
@@ -169,5 +170,41 @@ describe('safetensors', () => {
     expect(() => serializeSafetensors([{ name: 'a', shape: [3], data: new Float32Array(2) }])).toThrow(/data has 2 elements but shape \[3\] needs 3/);
     const t = { name: 'a', shape: [1], data: new Float32Array(1) };
     expect(() => serializeSafetensors([t, t])).toThrow(SafetensorsError);
+  });
+
+  it('a header length one byte short (or long) is refused, not loaded shifted', () => {
+    const good = serializeSafetensors([{ name: 'w', shape: [4], data: new Float32Array([1, 2, 3, 4]) }]);
+    const view = new DataView(good.buffer);
+    const len = view.getUint32(0, true);
+    const short = good.slice();
+    new DataView(short.buffer).setUint32(0, len - 1, true); // the header's padding still parses as JSON
+    expectError(short, /^data section is 17 bytes but its tensors cover 16: the header length \(\d+\) is wrong or bytes were appended$/);
+    const appended = new Uint8Array(good.length + 3);
+    appended.set(good);
+    expectError(appended, /data section is 19 bytes but its tensors cover 16/);
+    const gap = { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } };
+    expectError(rawFile(gap, new Uint8Array(12)), /tensor b: data_offsets \[8, 12\] leave a gap at byte 4/);
+  });
+
+  it('dtype names that are Object.prototype keys are unknown dtypes', () => {
+    for (const dtype of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expectError(rawFile({ x: { dtype, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), new RegExp(`tensor x: unknown dtype "${dtype}"`));
+    }
+  });
+
+  it('NaN or infinite weights are refused naming the tensor (unless asked for as they are)', () => {
+    const bytes = serializeSafetensors([
+      { name: 'ok', shape: [2], data: new Float32Array([1, 2]) },
+      { name: 'model.layers.0.mlp.up_proj.weight', shape: [4], data: new Float32Array([0, NaN, 1, -Infinity]) },
+    ]);
+    expectError(bytes, /^tensor model\.layers\.0\.mlp\.up_proj\.weight: 2 of 4 values are NaN or infinite \(first at element 1, NaN\): the weights are corrupt$/);
+    expect(Array.from(parseSafetensors(bytes, { allowNonFinite: true }).get('model.layers.0.mlp.up_proj.weight')!.data)).toEqual([0, NaN, 1, -Infinity]);
+  });
+
+  it('fuzzed headers: every malformed file is one SafetensorsError, and nothing loads shifted', () => {
+    const { files, accepted } = safetensorsHeaderFuzz(3000, 2024);
+    expect(files).toBe(3000);
+    // every accepted mutant decodes exactly the tensors it declares, within the data section
+    for (const a of accepted) expect(a.ok).toBe(true);
   });
 });

@@ -3,6 +3,9 @@
 // The header maps each tensor name to {dtype, shape, data_offsets: [begin, end]} (offsets relative to the
 // start of the data section) plus an optional "__metadata__" object of strings. Reading converts
 // F32/F16/BF16/F64 to Float32Array; writing always emits F32. Every malformation throws one SafetensorsError.
+// As in the reference implementation, the tensors must tile the data section exactly (no holes, no overlap, no
+// trailing bytes), so a wrong header length cannot load shifted bytes; a decoded tensor holding NaN or Infinity
+// is refused, naming it.
 
 export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
@@ -81,7 +84,7 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     }
     if (typeof entry !== 'object' || entry === null) throw new SafetensorsError(`tensor ${name}: header entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
+    if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) {
       throw new SafetensorsError(`tensor ${name}: unknown dtype ${JSON.stringify(dtype)}`);
     }
     if (!Array.isArray(shape) || !shape.every(isIndex)) {
@@ -100,9 +103,10 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     tensors.set(name, { name, dtype, shape, begin, end });
   }
 
-  // Tensors must not overlap; a well-formed file packs them without holes, so a file whose packed tensors run past
-  // the end was cut short, while a tensor placed past the end after a hole has bad offsets.
-  const sorted = [...tensors.values()].filter((t) => t.end > t.begin).sort((a, b) => a.begin - b.begin);
+  // The tensors must tile the data section: each starts where the one before ends, and the last ends at the
+  // file's end. A packed file running past the end was cut short; anything else has bad offsets or a wrong
+  // header length (which shifts every tensor by the difference).
+  const sorted = [...tensors.values()].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let packedEnd = 0;
   let contiguous = true;
   for (let i = 0; i < sorted.length; i++) {
@@ -120,6 +124,16 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     const bad = sorted.find((t) => t.end > dataLen) as SafetensorsTensorInfo;
     throw new SafetensorsError(
       `tensor ${bad.name}: data_offsets [${bad.begin}, ${bad.end}] lie outside the data section (${dataLen} bytes)`,
+    );
+  }
+  if (!contiguous) {
+    let at = 0;
+    const hole = sorted.find((t) => (t.begin !== at ? true : ((at = t.end), false))) as SafetensorsTensorInfo;
+    throw new SafetensorsError(`tensor ${hole.name}: data_offsets [${hole.begin}, ${hole.end}] leave a gap at byte ${at} of the data section`);
+  }
+  if (packedEnd !== dataLen) {
+    throw new SafetensorsError(
+      `data section is ${dataLen} bytes but its tensors cover ${packedEnd}: the header length (${headerLen}) is wrong or bytes were appended`,
     );
   }
   return { tensors, metadata, dataStart };
@@ -158,8 +172,38 @@ function viewOf<C extends ElementArrayCtor>(Ctor: C, bytes: Uint8Array, start: n
   return arr as InstanceType<C>;
 }
 
-/** Decode one tensor into `out` (length = number of elements), converting to float32. */
-export function decodeTensorInto(bytes: Uint8Array, header: SafetensorsHeader, info: SafetensorsTensorInfo, out: Float32Array): void {
+export interface DecodeOptions {
+  /** Decode NaN and infinities as they are (the format allows them) instead of refusing the tensor. */
+  allowNonFinite?: boolean;
+}
+
+/**
+ * Decode one tensor into `out` (length = number of elements), converting to float32. Unless allowed, throws
+ * naming the tensor when a value is NaN or infinite (corrupt weights would otherwise train to NaN without a word).
+ */
+export function decodeTensorInto(
+  bytes: Uint8Array,
+  header: SafetensorsHeader,
+  info: SafetensorsTensorInfo,
+  out: Float32Array,
+  opts: DecodeOptions = {},
+): void {
+  decodeRaw(bytes, header, info, out);
+  if (opts.allowNonFinite) return;
+  let bad = 0;
+  let first = -1;
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    if (v - v !== 0) {
+      if (bad++ === 0) first = i;
+    }
+  }
+  if (bad > 0) {
+    throw new SafetensorsError(`tensor ${info.name}: ${bad} of ${out.length} values are NaN or infinite (first at element ${first}, ${out[first]}): the weights are corrupt`);
+  }
+}
+
+function decodeRaw(bytes: Uint8Array, header: SafetensorsHeader, info: SafetensorsTensorInfo, out: Float32Array): void {
   const n = numel(info.shape);
   if (out.length !== n) throw new SafetensorsError(`tensor ${info.name}: output has ${out.length} elements, expected ${n}`);
   const start = header.dataStart + info.begin;
@@ -221,12 +265,12 @@ const unsupported = (info: SafetensorsTensorInfo) =>
   new SafetensorsError(`tensor ${info.name}: dtype ${info.dtype} cannot be converted to float32 (supported: ${FLOAT_DTYPES.join(', ')})`);
 
 /** Parse a whole file, converting every tensor to float32. */
-export function parseSafetensors(bytes: Uint8Array): Map<string, SafetensorsTensor> {
+export function parseSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): Map<string, SafetensorsTensor> {
   const header = readSafetensorsHeader(bytes);
   const out = new Map<string, SafetensorsTensor>();
   for (const info of header.tensors.values()) {
     const data = new Float32Array(numel(info.shape));
-    decodeTensorInto(bytes, header, info, data);
+    decodeTensorInto(bytes, header, info, data, opts);
     out.set(info.name, { dtype: info.dtype, shape: info.shape, data });
   }
   return out;

@@ -100,3 +100,27 @@ describe('memorySource', () => {
     await expect(src.readText('c')).rejects.toThrow('c not found in in-memory model folder');
   });
 });
+
+describe('file names are confined to the folder', () => {
+  it('http and memory sources refuse names that leave the folder, before any request', async () => {
+    const { createServer } = await import('node:http');
+    const hits: string[] = [];
+    const server = createServer((req, res) => (hits.push(req.url ?? ''), res.end('secret')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const src = httpSource(`http://127.0.0.1:${port}/models/org/name/resolve/main`);
+      for (const name of ['../x.safetensors', '../../../../../../etc/passwd', '/etc/passwd', 'a//b', './x', 'a\\b', 'C:x', 'x\u0000y', '']) {
+        await expect(src.readBytes(name), name).rejects.toThrow(/a model folder may only name files inside itself/);
+        await expect(src.readText(name)).rejects.toThrow(FileSourceError);
+        await expect(src.has(name)).rejects.toThrow(FileSourceError);
+        await expect(memorySource(new Map([[name, 'x']])).readText(name)).rejects.toThrow(/may only name files inside itself/);
+      }
+      expect(hits).toEqual([]);
+      expect(new TextDecoder().decode(await src.readBytes('sub/dir/model.safetensors'))).toBe('secret');
+      expect(hits).toEqual(['/models/org/name/resolve/main/sub/dir/model.safetensors']);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -6,6 +6,32 @@ export class FileSourceError extends Error {
   override name = 'FileSourceError';
 }
 
+/**
+ * Refuse a file name that could leave its model folder: the names come from the folder itself (an index's
+ * weight_map), so "../outside.safetensors" or "../../../../etc/passwd" must never reach a path or a URL.
+ * A name is relative, '/'-separated, with no empty, '.' or '..' segment, no backslash, drive letter or control
+ * character. Every FileSource checks each name it is given.
+ */
+export function checkFolderFileName(name: string, describe: string): void {
+  const problem =
+    typeof name !== 'string' || name === ''
+      ? 'is empty'
+      : name.length > 1000
+        ? 'is longer than 1000 characters'
+        : // eslint-disable-next-line no-control-regex
+          /[\u0000-\u001f\u007f\\]/.test(name)
+          ? 'holds a backslash or a control character'
+          : name.startsWith('/') || /^[A-Za-z]:/.test(name)
+            ? 'is an absolute path'
+            : name.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')
+              ? "has an empty, '.' or '..' part"
+              : null;
+  if (problem) {
+    const shown = JSON.stringify(String(name).slice(0, 200));
+    throw new FileSourceError(`file name ${shown} ${problem}: a model folder may only name files inside itself (${describe})`);
+  }
+}
+
 export interface ReadOptions {
   /** Called as bytes arrive; total is undefined when the server does not say. */
   onProgress?: (loaded: number, total: number | undefined) => void;
@@ -28,6 +54,7 @@ export function httpSource(baseUrl: string, fetchFn: FetchFn = (input, init) => 
   const urlOf = (name: string) => `${base}/${name.split('/').map(encodeURIComponent).join('/')}`;
 
   async function get(name: string, init?: RequestInit): Promise<Response> {
+    checkFolderFileName(name, base);
     const url = urlOf(name);
     let res: Response;
     try {
@@ -62,6 +89,7 @@ export function httpSource(baseUrl: string, fetchFn: FetchFn = (input, init) => 
       }
     },
     async has(name) {
+      checkFolderFileName(name, base);
       let res: Response;
       try {
         res = await fetchFn(urlOf(name), { method: 'HEAD' });
@@ -116,6 +144,7 @@ async function readBody(res: Response, total: number | undefined, opts: ReadOpti
 /** Files held in memory: strings are UTF-8 encoded on read. */
 export function memorySource(files: Map<string, Uint8Array | string>, describe = 'in-memory model folder'): FileSource {
   const lookup = (name: string) => {
+    checkFolderFileName(name, describe);
     const f = files.get(name);
     if (f === undefined) throw new FileSourceError(`${name} not found in ${describe}`);
     return f;
@@ -133,6 +162,7 @@ export function memorySource(files: Map<string, Uint8Array | string>, describe =
       return bytes;
     },
     async has(name) {
+      checkFolderFileName(name, describe);
       return files.has(name);
     },
   };
