@@ -48,6 +48,8 @@ describe('parseCsv (RFC 4180)', () => {
     );
     expect(errorOf('a,b\n"x"y,2')).toBe('line 2: text after the closing quote of field 1 (write a quote inside a quoted field as "")');
     expect(errorOf('a,b\n1,2\n"never\nclosed,3\n4,5')).toBe('line 3: quoted field 1 is never closed (a quote opens it on this line)');
+    // the record starts on line 2 (its first field spans two lines); the unclosed quote is on line 3
+    expect(errorOf('a,b\n"x\ny","z\n4,5')).toBe('line 2: quoted field 2 is never closed (the record starts here; the quote opens on line 3)');
     expect(errorOf('a,b\n"multi\nline" x,1')).toBe('line 3: text after the closing quote of field 1 (write a quote inside a quoted field as "")');
   });
 

@@ -1,7 +1,8 @@
 // CSV (RFC 4180) records with the line each starts on, for people's own data sets. Fields are separated by
 // commas; a field in double quotes may hold commas, line breaks and doubled quotes (""). Line breaks are CRLF,
 // LF or CR; a byte-order mark and completely empty lines are skipped. Malformed input (a stray quote, text
-// after a closing quote, an unclosed quote) throws CsvError naming the line. Written here rather than taken
+// after a closing quote, an unclosed quote) throws CsvError naming the line (for an unclosed quote, the line its
+// record starts on). Written here rather than taken
 // from npm: csv-parse needs Node's Buffer (a 120 KB polyfilled bundle in the browser) and papaparse reports
 // record indexes rather than line numbers and repairs malformed quotes silently; this grammar is 60 lines.
 
@@ -39,7 +40,10 @@ export function parseCsv(text: string): CsvRecord[] {
         let value = '';
         let from = ++i;
         for (;;) {
-          if (i >= n) throw new CsvError(openLine, `quoted field ${fields.length + 1} is never closed (a quote opens it on this line)`);
+          if (i >= n) {
+            const where = openLine === start ? 'a quote opens it on this line' : `the record starts here; the quote opens on line ${openLine}`;
+            throw new CsvError(start, `quoted field ${fields.length + 1} is never closed (${where})`);
+          }
           const c = text[i];
           if (c === '"') {
             value += text.slice(from, i);

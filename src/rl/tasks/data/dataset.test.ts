@@ -68,6 +68,18 @@ describe('parseDataset', () => {
     expect(errorOf('')).toBe('no rows: give a header line "prompt,answer" and one line per row');
   });
 
+  it('hostile details: a byte-order mark, numbers too large, control characters in messages', () => {
+    expect(parseDataset('\ufeff{"prompt": "p", "answer": "a"}\n')).toEqual([{ line: 1, prompt: 'p', answer: 'a', info: {} }]);
+    expect(parseDataset('\ufeffprompt,answer\np,a')).toEqual(parseDataset('prompt,answer\np,a'));
+    expect(errorOf('{"prompt": "p", "answer": 1e400}')).toBe('line 1: "answer" must be a string or a number, got number Infinity (too large for a number)');
+    for (const text of ['{"prompt": "p\u0000", "answer": 7, "split": "tr\u0000ain"}', 'prompt,answer,split\np,a,x\u0000y', '{"prompt": "p", "answer": "a"}\n{\u0000}', 'prompt,ans\u0000wer\np,a']) {
+      const message = errorOf(text);
+      expect(message).toMatch(/^line \d+: /);
+      // eslint-disable-next-line no-control-regex
+      expect(message, JSON.stringify(text)).not.toMatch(/[\u0000-\u001f\ufeff]/);
+    }
+  });
+
   it('limits: characters and rows', () => {
     expect(errorOf('x'.repeat(MAX_DATA_CHARS + 1))).toBe(`data is ${MAX_DATA_CHARS + 1} characters; the limit is ${MAX_DATA_CHARS}`);
     const csv = 'prompt,answer\n' + Array.from({ length: MAX_ROWS + 1 }, (_, i) => `${i},1`).join('\n');

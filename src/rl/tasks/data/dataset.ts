@@ -26,7 +26,11 @@ export class DataError extends Error {
   override name = 'DataError';
 }
 
-const lineError = (line: number, message: string) => new DataError(`line ${line}: ${message}`);
+/** Control characters (a NUL, a stray carriage return) are shown escaped, never echoed into a message. */
+const visible = (text: string) =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[\u0000-\u001f\u007f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const lineError = (line: number, message: string) => new DataError(`line ${line}: ${visible(message)}`);
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const RESERVED = ['prompt', 'answer', 'split'];
 
@@ -36,6 +40,7 @@ export function detectFormat(text: string): DataFormat {
 }
 
 function describe(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return `number ${String(v)} (too large for a number)`; // JSON 1e400 reads as Infinity
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
 }
 
@@ -59,7 +64,7 @@ function makeRow(line: number, prompt: unknown, answer: unknown, split: unknown,
 
 function parseJsonl(text: string): DataRow[] {
   const rows: DataRow[] = [];
-  const lines = text.split(/\r\n|\n|\r/);
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r\n|\n|\r/); // a byte-order mark, as CSV skips it
   lines.forEach((raw, k) => {
     const line = k + 1;
     if (raw.trim() === '') return;
