@@ -16,7 +16,8 @@ const { Model } = await import('../src/engine/model.ts');
 const { AdamW } = await import('../src/engine/optimizer.ts');
 const { generate } = await import('../src/engine/generate.ts');
 const { planMemory, formatBytes } = await import('../src/engine/memory.ts');
-const { buildLoraLayout, frozenBaseBytes, initLoraParams, LoraAdapters, LORA_TARGETS } = await import('../src/engine/lora.ts');
+const { buildLoraLayout, frozenBaseBuffers, initLoraParams, LoraAdapters, LORA_TARGETS } = await import('../src/engine/lora.ts');
+const { webgpuPlanDevice } = await import('../src/engine/webgpu/plan.ts');
 const { Rng } = await import('../src/engine/rng.ts');
 
 const arg = (name: string, dflt: string) => {
@@ -157,8 +158,8 @@ const plan = planMemory({
   train: { B, T },
   decodes: [{ prompts: P, group: G, promptT: Tp, maxT: T }],
   reference: true,
-  ...(lora ? { lora: { layout: lora, ...frozenBaseBytes(layout, baseDtype) } } : {}),
-});
+  ...(lora ? { lora: { layout: lora, frozenBuffers: frozenBaseBuffers(layout, baseDtype) } } : {}),
+}, backendName === 'webgpu' ? webgpuPlanDevice(d, B, T, lora ? lora.total : layout.total, !lora) : undefined);
 const allocated = peakBytes();
 console.log(`plan ${formatBytes(plan.totalBytes)} vs allocated peak ${formatBytes(allocated)} (${((allocated / plan.totalBytes - 1) * 100).toFixed(2)}% over the plan)`);
 console.log(`plan parts: ${Object.entries(plan.parts).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ')}`);

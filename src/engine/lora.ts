@@ -291,24 +291,11 @@ export function heldBaseWeights(layout: ParamLayout, params: Float32Array, forma
   return out;
 }
 
-/** Floats LoraAdapters allocates for training over N rows (u per adapted projection, du) and inference over inferN. */
-export function loraActivationFloats(layout: LoraLayout, N: number, inferN: number): { kept: number; inference: number } {
-  const r = layout.options.rank;
-  return { kept: (layout.entries.length + 1) * N * r, inference: inferN * r };
-}
-
 /**
- * Bytes a frozen base occupies, and its largest single buffer: the flat f32 buffer, or (half precision) the compact
- * f32 rest plus each projection packed two halves per u32 word, as webgpu/half-frozen.ts allocates it.
+ * The bytes of each buffer a frozen base occupies: the flat f32 buffer, or (half precision) the compact f32 rest and
+ * each projection packed two halves per u32 word, as webgpu/half-frozen.ts allocates them.
  */
-export function frozenBaseBytes(layout: ParamLayout, dtype: 'f32' | HalfFormat): { frozenBytes: number; largestFrozen: number } {
-  if (dtype === 'f32') return { frozenBytes: 4 * layout.total, largestFrozen: 4 * layout.total };
-  let half = 0;
-  let largest = 4 * frozenRestLayout(layout).total;
-  for (const name of projectionWeightNames(layout)) {
-    const bytes = 4 * Math.ceil(layout.byName.get(name)!.size / 2);
-    half += bytes;
-    largest = Math.max(largest, bytes);
-  }
-  return { frozenBytes: 4 * frozenRestLayout(layout).total + half, largestFrozen: largest };
+export function frozenBaseBuffers(layout: ParamLayout, dtype: 'f32' | HalfFormat): number[] {
+  if (dtype === 'f32') return [4 * layout.total];
+  return [4 * frozenRestLayout(layout).total, ...[...projectionWeightNames(layout)].map((name) => 4 * Math.ceil(layout.byName.get(name)!.size / 2))];
 }

@@ -7,7 +7,7 @@ import { CpuBackend } from './cpu/backend.ts';
 import { modelDims, parseModelConfig } from './config.ts';
 import { generate } from './generate.ts';
 import { createTinyModel } from './io/model-folder.ts';
-import { buildLoraLayout, frozenBaseBytes, initLoraParams, LoraAdapters, LORA_TARGETS } from './lora.ts';
+import { buildLoraLayout, frozenBaseBuffers, initLoraParams, LoraAdapters, LORA_TARGETS } from './lora.ts';
 import { planMemory } from './memory.ts';
 import { Model } from './model.ts';
 import { AdamW } from './optimizer.ts';
@@ -77,7 +77,7 @@ describe('LoRA memory plan', () => {
       train: { B, T },
       decodes: [{ prompts: P, group: G, promptT: Tp, maxT: T }],
       reference: true,
-      lora: { layout: lora, ...frozenBaseBytes(loaded.layout, 'f32') },
+      lora: { layout: lora, frozenBuffers: frozenBaseBuffers(loaded.layout, 'f32') },
     });
     expect(plan.parts.reference).toBe(0);
     expect(plan.totalBytes).toBe(peak());
@@ -92,7 +92,7 @@ describe('LoRA memory plan', () => {
     const lora = buildLoraLayout(modelDims(cfg), { rank: 16, alpha: 32, targets: LORA_TARGETS });
     const input = { dims: modelDims(cfg), paramFloats: layout.total, train: { B: 8, T: 128 }, decodes: [{ prompts: 2, group: 4, promptT: 64, maxT: 128 }], reference: true };
     const full = planMemory(input);
-    const lo = planMemory({ ...input, lora: { layout: lora, ...frozenBaseBytes(layout, 'bf16') } });
+    const lo = planMemory({ ...input, lora: { layout: lora, frozenBuffers: frozenBaseBuffers(layout, 'bf16') } });
     // rank 16 on all seven projections of 24 layers: 16 * 24 * (896+896 + 2*(896+128) + 896+896 + 2*(896+4864) + 4864+896) = 8.8M
     expect(lora.count).toBe(16 * 24 * (1792 + 2 * 1024 + 1792 + 2 * 5760 + 5760));
     // the base: embedding (136M) stays f32, the projections (358M) go bf16: (4*136 + 2*358) / (4*494) = 0.64

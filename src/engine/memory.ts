@@ -2,14 +2,9 @@
 // KV caches need at the run's peak, and the largest single buffer, so a run that cannot fit is refused before
 // anything is allocated, with needed vs available figures. Every activation size comes from activations.ts,
 // the same table model.ts and generate.ts allocate from (memory.test.ts checks the plan against a real step).
-import {
-  inferenceActivationFloats,
-  kvCacheFloats,
-  kvCacheLayerFloats,
-  trainingActivationFloats,
-} from './activations.ts';
+import { blockBufferSizes, inferenceExtraSizes, kvCacheLayerFloats, trainingExtraSizes } from './activations.ts';
 import type { ModelDims } from './config.ts';
-import { loraActivationFloats, type LoraLayout } from './lora.ts';
+import type { LoraLayout } from './lora.ts';
 
 /** One generate() call: P prompts padded to promptT tokens, G samples each, contexts up to maxT. */
 export interface DecodeShape {
@@ -29,9 +24,9 @@ export interface MemoryPlanInput {
   /**
    * LoRA mode: the base is frozen (no gradients, no AdamW state for it), only the adapters train, and the KL
    * reference is the same model with adapters off (no second copy, no second set of activations). With a
-   * half-precision base (WebGPU), `frozenBytes` is what the base occupies (lora.ts frozenBaseBytes).
+   * half-precision base (WebGPU), `frozenBuffers` lists the bytes of each buffer the base occupies (lora.ts frozenBaseBuffers).
    */
-  lora?: { layout: LoraLayout; frozenBytes: number; largestFrozen: number };
+  lora?: { layout: LoraLayout; frozenBuffers: number[] };
 }
 
 export interface MemoryPlan {
@@ -40,66 +35,95 @@ export interface MemoryPlan {
   parts: Record<string, number>;
 }
 
+/**
+ * How a device holds tensors, when it differs from exact bytes: WebGPU rounds each buffer up to its pool's bucket
+ * and keeps kernel scratch (webgpu/plan.ts webgpuPlanDevice). Default: exact bytes, no scratch (the CPU).
+ */
+export interface MemoryPlanDevice {
+  bufferBytes: (bytes: number) => number;
+  scratchBytes: number;
+}
+
+const EXACT: MemoryPlanDevice = { bufferBytes: (b) => b, scratchBytes: 0 };
+
+const positive = (xs: number[]) => xs.filter((n) => n > 0);
+
+/** Floats of every buffer a training forward + backward over B x T keeps (all layers), ints counted as floats. */
+export function trainingBuffers(d: ModelDims, B: number, T: number): number[] {
+  const N = B * T;
+  const block = positive(Object.values(blockBufferSizes(d, N)));
+  const extra = trainingExtraSizes(d, N);
+  return [...Array.from({ length: d.L }, () => block).flat(), ...positive(Object.values(extra.floats)), ...positive(Object.values(extra.ints))];
+}
+
+/** Floats of every buffer a generate() call holds at its peak: the runtime, and both KV caches (per layer). */
+export function decodeBuffers(d: ModelDims, s: DecodeShape): number[] {
+  const R = s.prompts * s.group;
+  const maxN = Math.max(s.prompts * s.promptT, R);
+  const extra = inferenceExtraSizes(d, maxN);
+  const runtime = [...positive(Object.values(blockBufferSizes(d, maxN))), ...positive(Object.values(extra.floats)), ...positive(Object.values(extra.ints))];
+  // The prompts' prefill cache and the R rows' cache coexist while the prefill is shared out.
+  const caches = [s.prompts, R].flatMap((rows) => Array.from({ length: 2 * d.L }, () => kvCacheLayerFloats(d, rows, s.maxT)));
+  return [...runtime, ...caches];
+}
+
 /** Floats (and ints, 4 bytes each) a generate() call holds at its peak: the runtime plus both KV caches. */
 export function decodeFloats(d: ModelDims, s: DecodeShape): number {
-  const R = s.prompts * s.group;
-  const rt = inferenceActivationFloats(d, Math.max(s.prompts * s.promptT, R));
-  // The prompts' prefill cache and the R rows' cache coexist while the prefill is shared out.
-  return rt.floats + rt.ints + kvCacheFloats(d, s.prompts + R, s.maxT);
+  return decodeBuffers(d, s).reduce((a, b) => a + b, 0);
 }
 
-export function planMemory(p: MemoryPlanInput): MemoryPlan {
+export function planMemory(p: MemoryPlanInput, device: MemoryPlanDevice = EXACT): MemoryPlan {
   const d = p.dims;
-  const train = trainingActivationFloats(d, p.train.B, p.train.T);
-  const trainFloats = train.floats + train.ints;
+  const bytes = (floats: number[]) => floats.reduce((s, n) => s + device.bufferBytes(4 * n), 0);
+  const train = trainingBuffers(d, p.train.B, p.train.T);
   const decodes = p.decodes.length ? p.decodes : [{ prompts: 1, group: 1, promptT: 1, maxT: 1 }];
-  const worstDecode = decodes.reduce((a, b) => (decodeFloats(d, b) > decodeFloats(d, a) ? b : a));
-  if (p.lora) return planLoraMemory(p, p.lora, trainFloats, worstDecode);
-  const floats: Record<string, number> = {
-    weights: p.paramFloats,
-    gradients: p.paramFloats,
-    'AdamW state': 2 * p.paramFloats,
-    reference: p.reference ? p.paramFloats : 0,
-    // Training activations stay allocated between steps (reused), so they coexist with sampling.
-    activations: trainFloats * (p.reference ? 2 : 1),
-    'sampling (KV cache, logits)': decodeFloats(d, worstDecode),
-  };
+  const decodeBytes = (s: DecodeShape) => bytes(decodeBuffers(d, s));
+  const worstDecode = decodes.reduce((a, b) => (decodeBytes(b) > decodeBytes(a) ? b : a));
   const maxRows = Math.max(...decodes.map((s) => Math.max(s.prompts * s.promptT, s.prompts * s.group)));
-  const candidates: [string, number][] = [
-    ['the flat weight buffer', p.paramFloats],
-    ['the decode logits [rows, vocab]', maxRows * d.V],
-    ['an MLP activation [tokens, intermediate]', p.train.B * p.train.T * d.F],
-    ['a KV cache layer [rows, context, kv dim]', Math.max(...decodes.map((s) => kvCacheLayerFloats(d, s.prompts * s.group, s.maxT)))],
-  ];
-  const [what, maxFloats] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
-  const parts = Object.fromEntries(Object.entries(floats).map(([k, v]) => [k, v * 4]));
-  return { totalBytes: Object.values(parts).reduce((a, b) => a + b, 0), largest: { what, bytes: maxFloats * 4 }, parts };
-}
-
-function planLoraMemory(p: MemoryPlanInput, lora: NonNullable<MemoryPlanInput['lora']>, trainFloats: number, worstDecode: DecodeShape): MemoryPlan {
-  const d = p.dims;
-  const A = lora.layout.total;
-  const N = p.train.B * p.train.T;
-  const inferRows = Math.max(worstDecode.prompts * worstDecode.promptT, worstDecode.prompts * worstDecode.group);
-  const adapterActs = loraActivationFloats(lora.layout, N, inferRows);
-  const parts: Record<string, number> = {
-    'weights (frozen base)': lora.frozenBytes,
-    adapters: 4 * A,
-    // the adapters' gradients, plus one [max(C, D)] sink the frozen norms' weight gradients are written into
-    gradients: 4 * (A + Math.max(d.C, d.D)),
-    'AdamW state': 4 * 2 * A,
-    reference: 0,
-    activations: 4 * (trainFloats + adapterActs.kept),
-    'sampling (KV cache, logits)': 4 * (decodeFloats(d, worstDecode) + adapterActs.inference),
-  };
-  const maxRows = Math.max(...p.decodes.map((s) => Math.max(s.prompts * s.promptT, s.prompts * s.group)), 1);
-  const candidates: [string, number][] = [
-    [lora.largestFrozen === lora.frozenBytes ? 'the flat weight buffer' : 'the frozen f32 rest (embedding, norms, head)', lora.largestFrozen],
-    ['the decode logits [rows, vocab]', 4 * maxRows * d.V],
-    ['an MLP activation [tokens, intermediate]', 4 * N * d.F],
-  ];
-  const [what, bytes] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
-  return { totalBytes: Object.values(parts).reduce((a, b) => a + b, 0), largest: { what, bytes }, parts };
+  let parts: Record<string, number>;
+  let candidates: [string, number][];
+  if (p.lora) {
+    const lora = p.lora;
+    const A = lora.layout.total;
+    const N = p.train.B * p.train.T;
+    const r = lora.layout.options.rank;
+    const inferRows = Math.max(worstDecode.prompts * worstDecode.promptT, worstDecode.prompts * worstDecode.group);
+    parts = {
+      'weights (frozen base)': lora.frozenBuffers.reduce((s, b) => s + device.bufferBytes(b), 0),
+      adapters: bytes([A]),
+      // the adapters' gradients, plus one [max(C, D)] sink the frozen norms' weight gradients are written into
+      gradients: bytes([A, Math.max(d.C, d.D)]),
+      'AdamW state': bytes([A, A]),
+      reference: 0, // the same model with adapters off
+      // u[N,r] kept per adapted projection, and du (lora.ts LoraAdapters)
+      activations: bytes(train) + bytes([...lora.layout.entries.map(() => N * r), N * r]),
+      'sampling (KV cache, logits)': decodeBytes(worstDecode) + bytes([inferRows * r]),
+    };
+    candidates = [
+      [lora.frozenBuffers.length === 1 ? 'the flat weight buffer' : 'the frozen f32 rest (embedding, norms, head)', Math.max(...lora.frozenBuffers)],
+      ['the decode logits [rows, vocab]', 4 * maxRows * d.V],
+      ['an MLP activation [tokens, intermediate]', 4 * N * d.F],
+    ];
+  } else {
+    parts = {
+      weights: bytes([p.paramFloats]),
+      gradients: bytes([p.paramFloats]),
+      'AdamW state': bytes([p.paramFloats, p.paramFloats]),
+      reference: p.reference ? bytes([p.paramFloats]) : 0,
+      // Training activations stay allocated between steps (reused), so they coexist with sampling.
+      activations: bytes(train) * (p.reference ? 2 : 1),
+      'sampling (KV cache, logits)': decodeBytes(worstDecode),
+    };
+    candidates = [
+      ['the flat weight buffer', 4 * p.paramFloats],
+      ['the decode logits [rows, vocab]', 4 * maxRows * d.V],
+      ['an MLP activation [tokens, intermediate]', 4 * p.train.B * p.train.T * d.F],
+      ['a KV cache layer [rows, context, kv dim]', 4 * Math.max(...decodes.map((s) => kvCacheLayerFloats(d, s.prompts * s.group, s.maxT)))],
+    ];
+  }
+  if (device.scratchBytes > 0) parts['GPU scratch (log-prob chunks, reductions)'] = device.scratchBytes;
+  const [what, largestBytes] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { totalBytes: Object.values(parts).reduce((a, b) => a + b, 0), largest: { what, bytes: largestBytes }, parts };
 }
 
 export function formatBytes(n: number): string {

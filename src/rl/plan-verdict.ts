@@ -3,7 +3,8 @@
 // prompts per step, a smaller group, fewer new tokens, the first one that makes it fit. The prompt length is not
 // known before the tokenizer loads, so it is taken as `promptTokens` (default PROMPT_TOKENS_ESTIMATE).
 import { type ModelConfig } from '../engine/config.ts';
-import { buildLoraLayout, frozenBaseBytes, type LoraOptions } from '../engine/lora.ts';
+import { buildLoraLayout, frozenBaseBuffers, type LoraOptions } from '../engine/lora.ts';
+import { webgpuPlanDevice } from '../engine/webgpu/plan.ts';
 import { planMemory, type MemoryPlan, type MemoryPlanInput } from '../engine/memory.ts';
 import { buildParamLayout, type ParamLayout } from '../engine/params.ts';
 import type { RunConfig } from './config/schema.ts';
@@ -68,12 +69,14 @@ function planInput(layout: ParamLayout, run: RunConfig, promptTokens: number): M
 
 function planFor(mode: 'full' | 'lora', layout: ParamLayout, run: RunConfig, device: VerdictDevice, promptTokens: number): MemoryPlan {
   const input = planInput(layout, run, promptTokens);
-  if (mode === 'full') return planMemory(input);
   const opts = run.lora ?? DEFAULT_LORA;
-  const lora = buildLoraLayout(layout.dims, opts);
+  const lora = mode === 'lora' ? buildLoraLayout(layout.dims, opts) : null;
+  // WebGPU: pooled buffers rounded to their buckets, plus the kernels' scratch.
+  const gpu = device.kind === 'webgpu' ? webgpuPlanDevice(layout.dims, input.train.B, input.train.T, lora ? lora.total : layout.total, !lora) : undefined;
+  if (!lora) return planMemory(input, gpu);
   // The CPU keeps the frozen base in f32; WebGPU in the run's baseDtype.
   const dtype = device.kind === 'webgpu' ? opts.baseDtype : 'f32';
-  return planMemory({ ...input, lora: { layout: lora, ...frozenBaseBytes(layout, dtype) } });
+  return planMemory({ ...input, lora: { layout: lora, frozenBuffers: frozenBaseBuffers(layout, dtype) } }, gpu);
 }
 
 /** Why a plan does not fit the device, or null when it does. */

@@ -47,9 +47,14 @@ export function scale(ctx: GpuContext, x: GpuTensor, s: number): void {
 }
 
 /** sum(x^2), accumulated in f32 on the GPU (per-thread runs, then fixed trees: deterministic for a given length). */
+/** Partial sums sumSquares keeps for a tensor of `length` (for the memory plan). */
+export function sumSquaresPartials(length: number): number {
+  return Math.min(SUM_GROUPS, Math.ceil(length / (SUM_WG * SUM_RUN)));
+}
+
 export async function sumSquares(ctx: GpuContext, x: GpuTensor): Promise<number> {
   if (x.length === 0) return 0;
-  const G = Math.min(SUM_GROUPS, Math.ceil(x.length / (SUM_WG * SUM_RUN)));
+  const G = sumSquaresPartials(x.length);
   const partial = scratch(ctx, 'sum_squares_partial', G, 'f32');
   const total = scratch(ctx, 'sum_squares_total', 1, 'f32');
   ctx.dispatch(SUM_SQUARES, [x, partial], [['u32', x.length]], [G], { WG: SUM_WG });

@@ -32,6 +32,16 @@ function check(N: number, C: number, V: number, temperature: number): void {
 }
 
 /** The forward's vocabulary split: numSplits splits of splitLen entries (a multiple of the tile). */
+/** Vocabulary entries per backward chunk: the [N, span] gradient tile stays under spanFloats. */
+function gradSpan(N: number, V: number, spanFloats: number): number {
+  return Math.min(Math.ceil(V / TILE), Math.max(1, Math.floor(spanFloats / N / TILE))) * TILE;
+}
+
+/** Floats of the scratch tensors logprobForward and logprobBackward keep for N rows (for the memory plan). */
+export function logprobScratchFloats(N: number, V: number): { partials: number; zt: number; grad: number } {
+  return { partials: N * logprobSplits(N, V).numSplits * 3, zt: N, grad: N * gradSpan(N, V, LOGPROB_GRAD_SCRATCH_FLOATS) };
+}
+
 export function logprobSplits(N: number, V: number): { numSplits: number; splitLen: number } {
   const chunks = Math.ceil(V / TILE);
   const want = Math.min(chunks, 65535, Math.max(1, Math.ceil(TARGET_WORKGROUPS / Math.ceil(N / TILE))));
@@ -92,7 +102,7 @@ export function logprobBackward(
 ): void {
   check(N, C, V, temperature);
   if (N === 0 || V === 0) return;
-  const span = Math.min(Math.ceil(V / TILE), Math.max(1, Math.floor(spanFloats / N / TILE))) * TILE;
+  const span = gradSpan(N, V, spanFloats);
   const G = scratch(ctx, 'logprob.grad', N * span);
   for (let v0 = 0; v0 < V; v0 += span) {
     const nv = Math.min(span, V - v0);

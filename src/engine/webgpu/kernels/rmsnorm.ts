@@ -24,6 +24,17 @@ const MAX_CHUNKS = 256; // row chunks of the weight-gradient reduction (partial 
  * Threads per row: about 8 elements per thread, 8 to 64, a power of two. Small workgroups because SwiftShader
  * (the CI's WebGPU) pays per invocation at every barrier: 256 threads per row ran 8x slower than 64 there.
  */
+/** Rows per chunk (R) and chunks (G) of the dweight reduction over N rows. */
+function weightChunks(N: number): { R: number; G: number } {
+  const R = Math.max(64, Math.ceil(N / MAX_CHUNKS));
+  return { R, G: Math.ceil(N / R) };
+}
+
+/** Floats of rmsnormBackward's scratch for N rows of C (for the memory plan). */
+export function rmsnormScratchFloats(N: number, C: number): number {
+  return weightChunks(N).G * C;
+}
+
 function rowThreads(C: number): number {
   return Math.min(64, Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(C, 1) / 8))));
 }
@@ -67,8 +78,7 @@ export function rmsnormBackward(
   ctx.dispatch(BACKWARD, [dout, inp, weight, rstd, dinp], [['u32', N], ['u32', C]], grid1d(N, 1), { WG: rowThreads(C) });
 
   // dweight: partial sums over chunks of R rows, then a sum over the chunks in order.
-  const R = Math.max(64, Math.ceil(N / MAX_CHUNKS));
-  const G = Math.ceil(N / R);
+  const { R, G } = weightChunks(N);
   const partial = scratch(ctx, 'rmsnorm_dweight', G * C, 'f32');
   const columnBlocks = Math.ceil(C / COLUMN_TILE.BX);
   ctx.dispatch(BACKWARD_WEIGHT, [dout, inp, rstd, partial], [['u32', N], ['u32', C], ['u32', R]], [columnBlocks, G], COLUMN_TILE);
