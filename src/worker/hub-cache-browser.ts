@@ -25,6 +25,8 @@ export interface CachedModelSummary {
   revisions: string[];
   files: number;
   bytes: number;
+  /** Holds config, tokenizer and weights (a download in progress or rolled back does not). */
+  complete: boolean;
 }
 
 const isQuotaError = (e: unknown) => e instanceof DOMException && (e.name === 'QuotaExceededError' || e.code === 22);
@@ -69,7 +71,7 @@ export function browserHubStore(): HubFileStore {
         await (await open()).put(fileUrl(repo, commit, path), new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
       } catch (e) {
         if (isQuotaError(e)) throw new StorageFullError(await quotaMessage(path, bytes.length), { cause: e });
-        throw e;
+        throw new Error(`The browser could not save ${path} (${mb(bytes.length)}) in its model cache: ${(e as Error).message} Nothing was saved.`, { cause: e });
       }
     },
     async remove(repo, commit, path) {
@@ -82,7 +84,8 @@ const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6
 
 /** One message for a full quota: the file, this site's usage and quota, and the cached models one could delete. */
 async function quotaMessage(path: string, bytes: number): Promise<string> {
-  const models = await listCachedModels().catch(() => []);
+  // Only whole models are worth deleting (the partial one being saved is rolled back by its download).
+  const models = (await listCachedModels().catch(() => [])).filter((m) => m.complete);
   const est = await navigator.storage?.estimate?.().catch(() => undefined);
   const usage = est?.usage !== undefined && est.quota !== undefined ? ` (this site uses ${mb(est.usage)} of ${mb(est.quota)})` : '';
   const del = models.length
@@ -94,7 +97,7 @@ async function quotaMessage(path: string, bytes: number): Promise<string> {
 /** Every cached snapshot with its file count and bytes (from the stored sizes; no bodies are read). */
 export async function listCachedModels(): Promise<CachedModelSummary[]> {
   const cache = await caches.open(HUB_CACHE_NAME);
-  const byKey = new Map<string, CachedModelSummary>();
+  const byKey = new Map<string, CachedModelSummary & { names: Set<string> }>();
   const refs: [string, string, string][] = [];
   for (const req of await cache.keys()) {
     const rest = req.url.slice(ORIGIN.length + 1);
@@ -108,14 +111,20 @@ export async function listCachedModels(): Promise<CachedModelSummary[]> {
     const repo = `${org}/${name}`;
     const commit = decodeURIComponent(commitEnc);
     const key = `${repo}@${commit}`;
-    const entry = byKey.get(key) ?? { repo, commit, revisions: [], files: 0, bytes: 0 };
+    const entry = byKey.get(key) ?? { repo, commit, revisions: [], files: 0, bytes: 0, complete: false, names: new Set<string>() };
     const res = await cache.match(req);
+    entry.names.add(decodeURIComponent(rest.split('/').slice(4).join('/')));
     entry.files++;
     entry.bytes += Number(res?.headers.get('X-Size') ?? 0);
     byKey.set(key, entry);
   }
   for (const [repo, rev, commit] of refs) byKey.get(`${repo}@${commit}`)?.revisions.push(rev);
-  return [...byKey.values()].sort((a, b) => a.repo.localeCompare(b.repo));
+  return [...byKey.values()]
+    .map(({ names, ...m }) => ({
+      ...m,
+      complete: ['config.json', 'tokenizer.json', 'tokenizer_config.json'].every((f) => names.has(f)) && [...names].some((f) => f.endsWith('.safetensors')),
+    }))
+    .sort((a, b) => a.repo.localeCompare(b.repo));
 }
 
 /** Delete a cached snapshot (or every snapshot of a repo) and the refs pointing at it. */

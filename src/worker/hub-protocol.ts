@@ -40,6 +40,7 @@ export interface CachedModelView {
   revisions: string[];
   files: number;
   bytes: number;
+  complete: boolean;
 }
 
 export interface StorageView {

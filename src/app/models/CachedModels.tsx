@@ -27,7 +27,7 @@ export function CachedModels({ cache, onDelete, busy }: { cache: CacheState | nu
           {models.map((m) => (
             <li key={`${m.repo}@${m.commit}`} data-testid="cached-model" data-repo={m.repo}>
               <span>
-                {m.repo} <span className="model-meta">@{m.revisions.length ? m.revisions.join(', ') : m.commit.slice(0, 8)} · {m.files} files · {formatBytes(m.bytes)}</span>
+                {m.repo} <span className="model-meta">@{m.revisions.length ? m.revisions.join(', ') : m.commit.slice(0, 8)} · {m.files} files · {formatBytes(m.bytes)}{m.complete ? "" : " · incomplete"}</span>
               </span>
               <button type="button" onClick={() => onDelete(m)} disabled={busy} aria-label={`Delete ${m.repo}`}>
                 Delete

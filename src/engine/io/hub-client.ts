@@ -59,7 +59,8 @@ export class HubClient {
     const headers = new Headers(init.headers);
     if (this.token) headers.set('Authorization', `Bearer ${this.token}`);
     try {
-      return await this.fetchFn(url, { ...init, headers });
+      // no-store: the verified model cache is the only copy kept (the browser's HTTP cache would hold a second one).
+      return await this.fetchFn(url, { cache: 'no-store', ...init, headers });
     } catch (e) {
       if (init.signal?.aborted) throw init.signal.reason ?? e;
       throw new HubError(`could not reach ${what}: ${(e as Error).message} (offline, or the endpoint ${this.endpoint} is wrong?)`, undefined, { cause: e });

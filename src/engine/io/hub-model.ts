@@ -7,6 +7,7 @@ import { ConfigError, parseModelConfig, type ModelConfig } from '../config.ts';
 import { buildParamLayout } from '../params.ts';
 import { HubError, type HubFileInfo } from './hub-client.ts';
 import type { HubRepoRef } from './hub-id.ts';
+import { readOnlyStore } from './hub-store.ts';
 import { hubSource, isSnapshotComplete, resolveSnapshot, type HubSourceOptions } from './hub-source.ts';
 import type { TransferProgress } from './rate-meter.ts';
 import { RateMeter } from './rate-meter.ts';
@@ -74,7 +75,9 @@ async function remoteHeaderDtypes(opts: HubSourceOptions, ref: HubRepoRef, file:
   return [...new Set(Object.entries(header).filter(([k]) => k !== '__metadata__').map(([, v]) => String(v?.dtype)))].sort();
 }
 
-export async function inspectHubModel(ref: HubRepoRef, opts: HubSourceOptions): Promise<HubModelInspection> {
+/** Inspect without adding to the store (config.json is read through it, but a fresh copy is not kept). */
+export async function inspectHubModel(ref: HubRepoRef, storeOpts: HubSourceOptions): Promise<HubModelInspection> {
+  const opts = { ...storeOpts, store: readOnlyStore(storeOpts.store) };
   const snap = await resolveSnapshot(ref, { ...opts, cacheFirst: false });
   const src = hubSource(ref, opts);
   const at: HubRepoRef = { repo: ref.repo, revision: snap.online && /^[0-9a-f]{40}$/.test(snap.commit) ? snap.commit : ref.revision };
@@ -117,7 +120,7 @@ export async function inspectHubModel(ref: HubRepoRef, opts: HubSourceOptions): 
     weightFiles: weights,
     dtypes,
     headerNote,
-    cached: await isSnapshotComplete(opts.store, ref.repo, snap.commit),
+    cached: await isSnapshotComplete(storeOpts.store, ref.repo, snap.commit),
     online: snap.online,
   };
 }

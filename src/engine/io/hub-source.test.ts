@@ -118,7 +118,7 @@ describe('Hub models through the HF cache layout', () => {
     const info = await inspectHubModel({ repo: 'test-org/rope-scaled', revision: 'main' }, opts());
     expect(info.refusal).toBe('config.json: rope_scaling type "yarn" is not supported (only the default, unscaled RoPE)');
     expect(info.params).toBeNull();
-    expect(existsSync(join(dir, repoFolderName('test-org/rope-scaled'), 'blobs'))).toBe(true); // config.json only
+    expect(existsSync(join(dir, repoFolderName('test-org/rope-scaled'))), 'inspecting cached nothing').toBe(false);
   });
 
   it('an interrupted download leaves the cache as it was, and a retry completes it', async () => {

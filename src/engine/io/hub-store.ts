@@ -38,3 +38,16 @@ export function memoryHubStore(describe = 'memory'): HubFileStore & { files: Map
     remove: async (repo, commit, path) => void files.delete(key(repo, commit, path)),
   };
 }
+
+/** A view of `store` that reads (and drops corrupt entries) but never adds: inspecting a model caches nothing. */
+export function readOnlyStore(store: HubFileStore): HubFileStore {
+  return {
+    describe: store.describe,
+    readRef: (repo, revision) => store.readRef(repo, revision),
+    writeRef: async () => undefined,
+    list: (repo, commit) => store.list(repo, commit),
+    read: (repo, commit, path) => store.read(repo, commit, path),
+    write: async () => undefined,
+    remove: (repo, commit, path) => store.remove(repo, commit, path),
+  };
+}
