@@ -7,6 +7,7 @@
 
 import { mergeWithDefaults, type RunConfig, type RunConfigInput } from './config/schema.ts';
 import type { CriterionKindName } from './rubric/criteria.ts';
+import { HUB_PRESET_INPUTS } from './presets-hub.ts';
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -179,6 +180,8 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
       eval: { maxNewTokens: 32 },
     },
   },
+  // Real models from the Hugging Face Hub (not measured here; their descriptions say so).
+  ...HUB_PRESET_INPUTS,
 };
 
 /** One line per preset for people (what it does, and what to expect from the bundled model). */
