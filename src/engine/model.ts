@@ -62,6 +62,12 @@ export interface ModelLora<F extends TensorLike, I extends TensorLike> {
   frozen?: FrozenProjections<F>;
 }
 
+/** What a KL reference needs: log-probs of a frozen model (a separate copy, or a LoRA model with adapters off). */
+export interface ReferenceModel<F extends TensorLike, I extends TensorLike> {
+  readonly backend: Backend<F, I>;
+  forwardLogprobs(tokens: Int32Array, targets: Int32Array, B: number, T: number, temperature?: number): Promise<LogprobResult>;
+}
+
 /** What the optimiser updates: the whole flat buffer (full fine-tuning) or the adapters' (LoRA). */
 export interface Trainable<F> {
   params: F;
@@ -130,6 +136,15 @@ export class Model<F extends TensorLike, I extends TensorLike> {
     } finally {
       this.lora.enabled = was;
     }
+  }
+
+  /** The KL reference of a LoRA run: this model with adapters off (its activations are overwritten each call). */
+  adaptersOffReference(): ReferenceModel<F, I> {
+    if (!this.lora) throw new Error('adaptersOffReference: a model without LoRA needs a separate frozen copy as its reference');
+    return {
+      backend: this.backend,
+      forwardLogprobs: (tokens, targets, B, T, temperature) => this.withAdaptersOff(() => this.forwardLogprobs(tokens, targets, B, T, temperature)),
+    };
   }
 
   zeroGrad(): void {

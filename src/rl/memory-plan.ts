@@ -1,7 +1,10 @@
 // The memory plan of a whole run, before anything is allocated: the training batch and every kind of generate()
 // call the run makes (training rollouts, greedy evaluation), sized from the task's first prompt with headroom.
 import type { LoadedModel } from '../engine/io/model-folder.ts';
+import { buildLoraLayout, frozenBaseBuffers } from '../engine/lora.ts';
 import { planMemory, type MemoryPlan } from '../engine/memory.ts';
+import { webgpuPlanDevice } from '../engine/webgpu/plan.ts';
+import { baseDtypeOn } from './policy.ts';
 import type { RunConfig } from './config/schema.ts';
 import { environmentOf } from './envs/single-turn.ts';
 import { EVAL_BATCH } from './evaluate.ts';
@@ -11,7 +14,8 @@ import type { Task } from './tasks/types.ts';
 /** Prompts vary in length: plan for this much more than the first one. */
 const PROMPT_HEADROOM = 1.5;
 
-export function planRun(config: RunConfig, loaded: LoadedModel, task: Task, codec: ChatCodec): MemoryPlan {
+/** `backend`: WebGPU plans add the pool's buffer rounding and the kernels' scratch (engine/webgpu/plan.ts). */
+export function planRun(config: RunConfig, loaded: LoadedModel, task: Task, codec: ChatCodec, backend: { name: 'cpu' | 'webgpu' } = { name: 'cpu' }): MemoryPlan {
   const d = loaded.layout.dims;
   const promptT = Math.ceil(encodePrompt(codec, task, task.trainRow(config.seed, 0)).ids.length * PROMPT_HEADROOM);
   const P = config.grpo.promptsPerStep;
@@ -20,6 +24,9 @@ export function planRun(config: RunConfig, loaded: LoadedModel, task: Task, code
   const turns = environmentOf(task).maxTurns;
   const T = Math.min(d.maxT, turns * (promptT + config.sampling.maxNewTokens));
   const evalRows = Math.min(EVAL_BATCH, config.task.evalSize);
+  // LoRA (config.lora): frozen base, adapters, reference = adapters off (policy.ts builds the same).
+  const lora = config.lora ? buildLoraLayout(d, config.lora) : null;
+  const device = backend.name === 'webgpu' ? webgpuPlanDevice(d, P * G, T, lora ? lora.total : loaded.layout.total, !lora) : undefined;
   return planMemory({
     dims: d,
     paramFloats: loaded.layout.total,
@@ -31,5 +38,6 @@ export function planRun(config: RunConfig, loaded: LoadedModel, task: Task, code
       { prompts: evalRows, group: 1, promptT, maxT: Math.min(d.maxT, turns * (promptT + config.eval.maxNewTokens)) },
     ],
     reference: config.grpo.beta > 0,
-  });
+    ...(lora ? { lora: { layout: lora, frozenBuffers: frozenBaseBuffers(loaded.layout, baseDtypeOn(config, backend)) } } : {}),
+  }, device);
 }

@@ -3,7 +3,7 @@
 // sampling policy's (oldLogp) and stay fixed for every later pass, so the importance ratio is exactly 1 on
 // pass 1 and can move (and clip) only from pass 2 on (GRPO paper's mu iterations). Shapes: S x T batch.
 import type { TensorLike } from '../engine/backend.ts';
-import type { Model } from '../engine/model.ts';
+import type { Model, ReferenceModel } from '../engine/model.ts';
 import type { AdamW, AdamWOptions } from '../engine/optimizer.ts';
 import type { PackedBatch } from './batch.ts';
 import type { LossType } from './grpo/aggregate.ts';
@@ -54,7 +54,7 @@ const NO_LOSS: GrpoLossOutput = { loss: 0, dlogp: new Float32Array(0), kl: 0, cl
 
 export async function updatePolicy<F extends TensorLike, I extends TensorLike>(
   model: Model<F, I>,
-  reference: Model<F, I> | null,
+  reference: ReferenceModel<F, I> | null, // a frozen copy, or the LoRA model with adapters off
   optimizer: AdamW<F, I>,
   batch: PackedBatch,
   advantages: Float64Array,
@@ -92,7 +92,7 @@ export async function updatePolicy<F extends TensorLike, I extends TensorLike>(
     let gradNorm = 0;
     if (trainedTokens > 0) {
       await model.backward(loss.dlogp);
-      gradNorm = (await optimizer.step(model.params, model.grads, o.adam)).gradNorm;
+      gradNorm = (await optimizer.step(model.trainable.params, model.trainable.grads, o.adam)).gradNorm;
       result.gradNorm = gradNorm;
     }
     result.last = loss;

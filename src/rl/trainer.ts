@@ -4,11 +4,12 @@
 // its metrics are built in trainer-metrics.ts.
 import type { Backend, TensorLike } from '../engine/backend.ts';
 import type { LoadedModel } from '../engine/io/model-folder.ts';
-import { Model } from '../engine/model.ts';
+import type { Model, ReferenceModel } from '../engine/model.ts';
 import { AdamW, type AdamWState } from '../engine/optimizer.ts';
 import { hash32 } from '../engine/rng.ts';
 import { checkFits } from '../engine/memory.ts';
 import { planRun } from './memory-plan.ts';
+import { buildPolicy, heldBase, peftAdapter, policyWeights } from './policy.ts';
 import type { RunConfig } from './config/schema.ts';
 import { evaluate, type EvalResult } from './evaluate.ts';
 import { groupAdvantages } from './grpo/advantages.ts';
@@ -84,9 +85,9 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     readonly task: Task,
     readonly rubric: Rubric,
     readonly model: Model<F, I>,
-    private readonly reference: Model<F, I> | null,
+    private readonly reference: ReferenceModel<F, I> | null,
     private readonly optimizer: AdamW<F, I>,
-    loaded: LoadedModel,
+    private readonly loaded: LoadedModel,
   ) {
     this.codec = { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate };
     const correctness = rubric.criteria.find((c) => c.kind === task.correctnessCriterion)?.name ?? task.correctnessCriterion;
@@ -105,15 +106,10 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     const task = createTask(config.task.name, config.task.params);
     const rubric = new Rubric(config.rubric.criteria, undefined, env);
     await rubric.prepare();
-    checkFits(planRun(config, loaded, task, { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate }), backend);
-    const upload = () => {
-      const t = backend.allocFloat(loaded.layout.total);
-      backend.uploadFloat(t, loaded.params);
-      return t;
-    };
-    const model = new Model(backend, loaded.layout, upload());
-    const reference = config.grpo.beta > 0 ? new Model(backend, loaded.layout, upload()) : null;
-    return new Trainer(config, task, rubric, model, reference, new AdamW(backend, loaded.layout), loaded);
+    checkFits(planRun(config, loaded, task, { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate }, backend), backend);
+    // Full fine-tuning, or LoRA (config.lora) with the reference as the base with adapters off (policy.ts).
+    const { model, reference } = await buildPolicy(config, loaded, backend);
+    return new Trainer(config, task, rubric, model, reference, new AdamW(backend, model.trainable.layout), loaded);
   }
 
   /** Number of updates made so far. */
@@ -162,12 +158,19 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
 
   /** The current weights as a host array in the layout of the loaded model (for export). */
   async weights(): Promise<Float32Array> {
-    return this.model.backend.readFloat(this.model.params);
+    return policyWeights(this.model, this.config, this.loaded); // LoRA: the held base with the adapters merged
+  }
+
+  /** A LoRA run's PEFT adapter folder (adapter_config.json + adapter_model.safetensors); null for full fine-tuning. */
+  async peftAdapter(baseModel: string = this.config.model.id): Promise<Map<string, Uint8Array | string> | null> {
+    return peftAdapter(this.model, baseModel);
   }
 
   /** The reference model's weights (null without one, beta = 0): frozen, so always the loaded weights. */
   async referenceWeights(): Promise<Float32Array | null> {
-    return this.reference ? this.reference.backend.readFloat(this.reference.params) : null;
+    if (!this.reference) return null;
+    if (this.model.lora) return heldBase(this.config, this.loaded, this.model.backend); // the base, as the run holds it
+    return this.reference.backend.readFloat((this.reference as Model<F, I>).params);
   }
 
   /** One GRPO update: sample and score -> pack the kept groups -> optimisation passes -> metrics and records. */
