@@ -34,3 +34,13 @@ export async function loadRunModel(config: RunConfig, secrets: RunSecrets | unde
   progress(`${ref.repo}@${snap.commit.slice(0, 8)} ${snap.online ? 'checked against the Hub' : 'loaded from the browser cache'}`);
   return model;
 }
+
+/** Parameters above which a CPU step takes minutes (a 135M model: see the README's Hub section). */
+const CPU_SLOW_PARAMS = 20e6;
+
+/** The Compute note for a big model on the CPU: it works, slowly, and WebGPU on a real GPU is what makes it interactive. */
+export function cpuSpeedNote(params: number, deviceName: string, note: string | undefined): string | undefined {
+  if (params < CPU_SLOW_PARAMS || !/^CPU/i.test(deviceName)) return note;
+  const slow = `${(params / 1e6).toFixed(0)}M parameters on the CPU: each step takes minutes. A GPU with WebGPU (Auto picks it when there is one) is what makes this model interactive.`;
+  return note ? `${note} ${slow}` : slow;
+}

@@ -5,14 +5,15 @@
 /// <reference lib="webworker" />
 import type { RunConfig } from '../rl/config/schema.ts';
 import type { BackendPreference, RunSecrets, UiToWorker, WorkerToUi } from './protocol.ts';
-import { loadRunModel } from './load-model.ts';
+import { cpuSpeedNote, loadRunModel } from './load-model.ts';
 import { chooseBackend } from './choose-backend.ts';
 import { RunLoop, type LoadedRun } from './run-loop.ts';
+import { exportModelFiles } from './checkpoint-export.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-function post(message: WorkerToUi): void {
-  scope.postMessage(message);
+function post(message: WorkerToUi, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
 }
 
 let current: RunLoop | null = null;
@@ -45,6 +46,29 @@ scope.onmessage = (event: MessageEvent<UiToWorker>) => {
     case 'stop':
       current?.stop();
       return;
+    // Runs that last (issue 13): the checkpoint cadence, a resumed run, a model export (checkpoint-worker.ts).
+    case 'checkpoint-every':
+      current?.setCheckpointEvery(message.steps);
+      return;
+    case 'start-from-checkpoint': {
+      if (current) {
+        post({ type: 'error', message: 'A run is already in progress; stop it first.' });
+        return;
+      }
+      const { config, backend, secrets, checkpoint } = message;
+      const run = new RunLoop({ post, load: (c, pref, progress) => load(c, pref, progress, secrets) });
+      current = run;
+      void run.run({ config, backend, secrets, resume: checkpoint }).finally(() => {
+        if (current === run) current = null;
+      });
+      return;
+    }
+    case 'export-model':
+      void exportModelFiles(message.config, message.checkpoint, (c, pref, progress) => load(c, pref, progress, message.secrets)).then(
+        (files) => post({ type: 'model-files', files }, files.map(([, bytes]) => bytes.buffer)),
+        (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
   }
 };
 
@@ -63,5 +87,5 @@ async function load(config: RunConfig, preference: BackendPreference, progress: 
   const model = await loadRunModel(config, secrets, progress);
   progress('Preparing the compute backend…');
   const { backend, note } = await chooseBackend(preference);
-  return { model, backend, deviceName: backend.deviceName, backendNote: note };
+  return { model, backend, deviceName: backend.deviceName, backendNote: cpuSpeedNote(model.layout.count, backend.deviceName, note) };
 }
