@@ -16,6 +16,7 @@ import { TeachingPanel } from './teaching/TeachingPanel.tsx';
 import { TryThis } from './teaching/TryThis.tsx';
 import { ShareButton } from './share/ShareButton.tsx';
 import { ShareLinkNotice } from './share/ShareLinkNotice.tsx';
+import { SavedRunsNotice } from './persist/SavedRunsNotice.tsx';
 
 function formatMetric(value: number | undefined): string {
   return value === undefined ? '–' : value.toFixed(3);
@@ -110,6 +111,7 @@ export function App() {
         </div>
       </header>
       <ShareLinkNotice />
+      <SavedRunsNotice />
       <main className="layout">
         <aside className="config-column" aria-label="Run configuration">
           <ConfigPanels />

@@ -27,7 +27,20 @@ export type UiToWorker =
   | { type: 'resume' }
   /** While paused: exactly one GRPO update (with its metrics, rollouts and any due eval), then paused again. */
   | { type: 'step' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  // ---- runs that last (issue 13): checkpoints, resume, model export --------------------------------------
+  /** Send a `checkpoint` every `steps` updates (0 = only at Pause, Stop and the end). */
+  | { type: 'checkpoint-every'; steps: number }
+  /** Like `start`, but continue a checkpointed run: restore its state and train on from its step (no step-0 eval). */
+  | { type: 'start-from-checkpoint'; config: RunConfig; backend: BackendPreference; checkpoint: CheckpointFiles; secrets?: RunSecrets }
+  /** Build the trained model's Hugging Face folder from a checkpoint (answered by `model-files` or `error`). */
+  | { type: 'export-model'; config: RunConfig; checkpoint: CheckpointFiles; secrets?: RunSecrets };
+
+/** A checkpoint as its two files (src/rl/checkpoint.ts): the page stores them as they are, only the worker reads them. */
+export interface CheckpointFiles {
+  json: string;
+  tensors: Uint8Array;
+}
 
 /** The worker's run state, reported in every `status` message. */
 export type RunState = 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'error';
@@ -102,4 +115,8 @@ export type WorkerToUi =
   | { type: 'rollouts'; rollouts: StepRollouts }
   /** A reward-hacking indicator fired (plain-language message for the user). */
   | { type: 'warning'; step: number; kind: string; message: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** A checkpoint of the run at `step` (its tensors are transferred): every N steps, at Pause, Stop and the end. */
+  | { type: 'checkpoint'; step: number; reason: 'every' | 'pause' | 'stop' | 'done'; checkpoint: CheckpointFiles }
+  /** The answer to `export-model`: the folder's files, name -> bytes. */
+  | { type: 'model-files'; files: [string, Uint8Array][] };

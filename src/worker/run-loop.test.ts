@@ -76,7 +76,8 @@ describe('RunLoop', () => {
     loop.step();
     const p1 = await waitFor(isPaused, p0 + 1);
     expect(sent[p1]).toMatchObject({ message: 'Paused at step 1' });
-    expect(types(p0 + 1, p1)).toEqual(['status:training', 'metrics', 'sample', 'rollouts']);
+    // At Pause the run checkpoints (issue 13), after the step's messages and before the paused status.
+    expect(types(p0 + 1, p1)).toEqual(['status:training', 'metrics', 'sample', 'rollouts', 'checkpoint']);
     const rollouts = sent.find((m) => m.type === 'rollouts');
     expect(rollouts?.type === 'rollouts' && rollouts.rollouts.step).toBe(1);
     expect(rollouts?.type === 'rollouts' && rollouts.rollouts.groups.map((g) => g.completions.length)).toEqual([2, 2]);

@@ -12,6 +12,8 @@ import { Trainer } from '../rl/trainer.ts';
 import type { BackendPreference, RunSecrets, RunState, WorkerToUi } from './protocol.ts';
 import { stepRollouts } from './rollout-views.ts';
 import { realClock, UiThrottle, type Clock } from './ui-throttle.ts';
+import { CheckpointSaver, readCheckpointFiles } from './checkpoint-saver.ts';
+import type { CheckpointFiles } from './protocol.ts';
 
 export interface LoadedRun {
   model: LoadedModel;
@@ -22,7 +24,8 @@ export interface LoadedRun {
 }
 
 export interface RunLoopDeps {
-  post: (message: WorkerToUi) => void;
+  /** `transfer` lists buffers to move instead of copying (a checkpoint's tensors). */
+  post: (message: WorkerToUi, transfer?: Transferable[]) => void;
   /** Loads the model folder and picks the backend; `progress` reports a loading message. */
   load: (config: RunConfig, preference: BackendPreference, progress: (message: string) => void) => Promise<LoadedRun>;
   clock?: Clock;
@@ -33,6 +36,8 @@ export interface StartOptions {
   backend: BackendPreference;
   startPaused?: boolean;
   secrets?: RunSecrets;
+  /** Continue this checkpoint of the same run instead of starting at step 0 (issue 13). */
+  resume?: CheckpointFiles;
 }
 
 /** Whether evaluation is due after update `step` (1-based) of a run of `steps` (the end has its own eval). */
@@ -52,6 +57,9 @@ export class RunLoop {
   private wake: (() => void) | null = null;
   private readonly throttle: UiThrottle;
   private secret = '';
+  /** Checkpoint cadence asked for before the saver exists (checkpoint-every may arrive before the model loads). */
+  private checkpointEvery: number | null = null;
+  private saver: CheckpointSaver | null = null;
 
   constructor(private readonly deps: RunLoopDeps) {
     this.throttle = new UiThrottle((m) => deps.post(m), deps.clock ?? realClock);
@@ -79,6 +87,12 @@ export class RunLoop {
     this.wake?.();
   }
 
+  /** Checkpoint every `steps` updates (0 = only at Pause, Stop and the end). */
+  setCheckpointEvery(steps: number): void {
+    this.checkpointEvery = steps;
+    this.saver?.setEvery(steps);
+  }
+
   stop(): void {
     this.stopped = true;
     this.wake?.();
@@ -95,17 +109,28 @@ export class RunLoop {
     }
   }
 
-  private async train({ config, backend: preference, secrets }: StartOptions): Promise<void> {
+  private async train({ config, backend: preference, secrets, resume }: StartOptions): Promise<void> {
     const modelId = config.model.id;
     this.status('loading', `Loading model ${modelId}…`);
     const { model, backend, deviceName, backendNote } = await this.deps.load(config, preference, (m) => this.status('loading', m));
     const device = { backend: deviceName, backendNote };
     this.status('loading', `Loaded ${modelId}`, device);
     const trainer = await Trainer.create(config, model, backend, { judgeKey: fixedJudgeKeyProvider(secrets?.judgeApiKey) });
+    // Runs that last: restore a checkpoint's state, and checkpoint as the run goes (checkpoint-saver.ts).
+    const restored = resume ? readCheckpointFiles(resume) : null;
+    if (restored) trainer.restoreState(restored.state);
+    const saver = new CheckpointSaver(config, this.deps.post, restored ? restored.state.step : -1);
+    saver.firstEval = restored?.firstEval;
+    if (this.checkpointEvery !== null) saver.setEvery(this.checkpointEvery);
+    this.saver = saver;
+    const checkpoint = async (reason: 'every' | 'pause' | 'stop' | 'done') => {
+      this.throttle.flush(); // the page gets the step's metrics before its checkpoint
+      await saver.save(trainer, reason);
+    };
     this.status('ready', `Loaded ${modelId}`, device);
     if (this.stopped) return this.status('done', 'Stopped before training');
 
-    let lastEval = -1;
+    let lastEval = restored ? restored.state.step : -1;
     const runEval = async (message: string) => {
       this.status('training', message, { backend: deviceName });
       const result = await trainer.evaluate();
@@ -114,13 +139,17 @@ export class RunLoop {
       this.warn(result.events);
       return result;
     };
-    const before = await runEval('Evaluating before training…');
-    if (before.samples[0]) this.send(sample(0, before.samples[0]));
+    if (!restored) {
+      const before = await runEval('Evaluating before training…');
+      saver.firstEval = before.metrics;
+      if (before.samples[0]) this.send(sample(0, before.samples[0]));
+    }
 
     const criteria = trainer.rubric.criteria;
     const tokenizer = trainer.tokenizer;
     while (trainer.stepIndex < config.steps && !this.stopped) {
       if (this.paused && this.stepsRequested === 0) {
+        await checkpoint('pause');
         this.status('paused', `Paused at step ${trainer.stepIndex}`);
         await this.waitWhilePaused();
         if (this.stopped) break;
@@ -138,13 +167,18 @@ export class RunLoop {
       this.throttle.rollouts(() => stepRollouts(result.step, result.samples, tokenizer, criteria));
       this.warn(result.events);
       if (evalDueAfter(result.step, config.steps, config.eval.every)) await runEval(`Evaluating at step ${result.step}…`);
+      if (saver.due(result.step) && result.step < config.steps) await checkpoint('every');
 
       // Yield to the event loop so pause/step/stop messages are handled between steps.
       await nextTask();
     }
 
-    if (this.stopped) return this.status('done', `Stopped at step ${trainer.stepIndex}`);
+    if (this.stopped) {
+      await checkpoint('stop');
+      return this.status('done', `Stopped at step ${trainer.stepIndex}`);
+    }
     if (lastEval !== trainer.stepIndex) await runEval('Final evaluation…');
+    await checkpoint('done');
     this.status('done', `Finished ${trainer.stepIndex} steps`);
   }
 

@@ -46,7 +46,7 @@ scope.onmessage = (event: MessageEvent<UiToWorker>) => {
     case 'stop':
       current?.stop();
       return;
-    // Runs that last (issue 13): the checkpoint cadence, a resumed run, a model export (checkpoint-worker.ts).
+    // Runs that last (issue 13): the checkpoint cadence, a resumed run, a model export (checkpoint-saver.ts, checkpoint-export.ts).
     case 'checkpoint-every':
       current?.setCheckpointEvery(message.steps);
       return;

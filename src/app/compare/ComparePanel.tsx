@@ -8,6 +8,7 @@ import { RunLegend } from '../charts/RunLegend.tsx';
 import { SmoothingSlider } from '../charts/SmoothingSlider.tsx';
 import { RunList } from './RunList.tsx';
 import { ConfigDiffView } from './ConfigDiffView.tsx';
+import { RunStorageBar } from '../persist/RunStorageBar.tsx';
 import './compare.css';
 
 export function ComparePanel() {
@@ -17,10 +18,18 @@ export function ComparePanel() {
   const selected = useMemo(() => runs.filter((r) => !deselected.includes(r.id)), [runs, deselected]);
   const totalSteps = Math.max(0, ...selected.map((r) => r.config.steps));
 
-  if (runs.length === 0) return <p className="empty">Every run of this session appears here, to compare: press Train to start one.</p>;
+  if (runs.length === 0) {
+    return (
+      <>
+        <p className="empty">Every run appears here (saved in this browser), to compare: press Train to start one, or import a run file.</p>
+        <RunStorageBar />
+      </>
+    );
+  }
 
   return (
     <div className="compare-panel">
+      <RunStorageBar />
       <RunList runs={runs} />
       <div className="charts-toolbar">
         <SmoothingSlider />

@@ -2,6 +2,7 @@
 import { useStore } from '../store.ts';
 import type { RunRecord } from '../store/runs.ts';
 import { formatValue } from '../charts/series.ts';
+import { SavedRunActions } from '../persist/SavedRunActions.tsx';
 
 function lastMetric(points: RunRecord['train'], key: string): number | undefined {
   for (let i = points.length - 1; i >= 0; i--) if (Number.isFinite(points[i].metrics[key])) return points[i].metrics[key];
@@ -15,7 +16,7 @@ export function RunList({ runs }: { runs: RunRecord[] }) {
 
   return (
     <table className="run-list">
-      <caption>Runs of this session</caption>
+      <caption>Runs (saved in this browser)</caption>
       <thead>
         <tr>
           <th scope="col">Overlay</th>
@@ -24,6 +25,7 @@ export function RunList({ runs }: { runs: RunRecord[] }) {
           <th scope="col">Reward</th>
           <th scope="col">Eval accuracy</th>
           <th scope="col">State</th>
+          <th scope="col">Saved run</th>
         </tr>
       </thead>
       <tbody>
@@ -60,6 +62,9 @@ export function RunList({ runs }: { runs: RunRecord[] }) {
             <td className="num">{formatValue(lastMetric(run.train, 'reward'))}</td>
             <td className="num">{formatValue(lastMetric(run.evals, 'eval/accuracy'))}</td>
             <td>{run.reference ? 'shared' : run.state}</td>
+            <td>
+              <SavedRunActions run={run} />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -118,6 +118,11 @@ export function reduceWorkerMessage(state: RunViewState, message: WorkerToUi): R
       const warning = { step: message.step, kind: message.kind, message: message.message };
       return { patch: withCurrentRun(state, (run) => ({ ...run, warnings: [...run.warnings, warning] })), send: [] };
     }
+    // Runs that last: the run slice hands checkpoints straight to persist/ (no bytes in the store); model-files
+    // only answers an export worker.
+    case 'checkpoint':
+    case 'model-files':
+      return { patch: {}, send: [] };
     case 'error':
       return {
         patch: {
@@ -147,7 +152,7 @@ export interface StartOptions {
 /** A new run (Train, or Step with no run going): appended to the history and made current. */
 export function startRun(state: RunViewState, config: RunConfig, options: StartOptions): Reduction {
   const startPaused = options.startPaused ?? false;
-  const run = newRun(state.runs.filter((r) => !r.reference).length + 1, config);
+  const run = newRun(nextRunNumber(state.runs), config);
   return {
     patch: {
       runs: [...state.runs, run],
@@ -173,6 +178,13 @@ export function stepOnce(state: RunViewState, config: RunConfig, options: StartO
   if (state.status === 'paused') return { patch: stepping(), send: [{ type: 'step' }] };
   if (isActive(state.status)) return { patch: {}, send: [] };
   return startRun(state, config, { ...options, startPaused: true });
+}
+
+/** One more than the highest run number so far: saved runs may have been deleted, so not the count + 1. */
+export function nextRunNumber(runs: RunRecord[]): number {
+  let n = 0;
+  for (const r of runs) n = Math.max(n, Number(/^run-(\d+)$/.exec(r.id)?.[1] ?? 0));
+  return n + 1;
 }
 
 /** Reset: the worker is gone (the caller terminates it); the run stays in the history, marked reset. */

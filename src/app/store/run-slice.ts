@@ -4,7 +4,10 @@
 import type { StateCreator } from 'zustand';
 import type { PlaygroundState } from '../store.ts';
 import { currentSecrets } from '../secrets.ts';
-import type { UiToWorker, WorkerToUi } from '../../worker/protocol.ts';
+import type { CheckpointFiles, UiToWorker, WorkerToUi } from '../../worker/protocol.ts';
+import { usePersist } from '../persist/persist-store.ts';
+import { resumeRunReduction } from '../persist/resume-reduce.ts';
+import { saveCheckpoint } from '../persist/saved-runs.ts';
 import {
   initialRunView,
   reduceWorkerMessage,
@@ -27,6 +30,8 @@ export interface RunSlice extends RunViewState {
   /** Terminate the worker and return to step 0; the next Train starts from the same seed and init. */
   reset: () => void;
   renameRun: (id: string, name: string) => void;
+  /** Continue a saved run from its checkpoint in a fresh worker (persist/saved-runs.ts cuts it back first). */
+  resumeFromCheckpoint: (id: string, checkpoint: CheckpointFiles) => void;
 }
 
 let worker: Worker | null = null;
@@ -47,6 +52,9 @@ export const createRunSlice: StateCreator<PlaygroundState, [], [], RunSlice> = (
     const own = new Worker(new URL('../../worker/trainer.worker.ts', import.meta.url), { type: 'module' });
     worker = own;
     own.onmessage = (event: MessageEvent<WorkerToUi>) => {
+      // Checkpoints go straight to the database (persist/), never into the store.
+      const runId = get().currentRunId;
+      if (event.data.type === 'checkpoint') return void (worker === own && runId && saveCheckpoint(runId, event.data.step, event.data.checkpoint));
       if (worker === own) apply(reduceWorkerMessage(get(), event.data));
     };
     own.onerror = (event) => {
@@ -56,12 +64,15 @@ export const createRunSlice: StateCreator<PlaygroundState, [], [], RunSlice> = (
   };
 
   const startOptions = () => ({ backend: get().backendPreference, secrets: currentSecrets() });
+  /** The page's checkpoint cadence, sent right after each start (persist/persist-store.ts). */
+  const sendCheckpointEvery = () => send({ type: 'checkpoint-every', steps: usePersist.getState().checkpointEvery });
 
   return {
     ...initialRunView(),
     start: () => {
       spawnWorker();
       apply(startRun(get(), get().config, startOptions()));
+      sendCheckpointEvery();
     },
     // The worker acts between steps; say so until its next status arrives.
     pause: () => {
@@ -73,6 +84,7 @@ export const createRunSlice: StateCreator<PlaygroundState, [], [], RunSlice> = (
       const reduction = stepOnce(get(), get().config, startOptions());
       if (reduction.send[0]?.type === 'start') spawnWorker();
       apply(reduction);
+      if (reduction.send[0]?.type === 'start') sendCheckpointEvery();
     },
     stop: () => {
       send({ type: 'stop' });
@@ -84,5 +96,10 @@ export const createRunSlice: StateCreator<PlaygroundState, [], [], RunSlice> = (
       set(resetRun(get()));
     },
     renameRun: (id, name) => set(renameRun(get(), id, name)),
+    resumeFromCheckpoint: (id, checkpoint) => {
+      spawnWorker();
+      apply(resumeRunReduction(get(), id, checkpoint, startOptions()));
+      sendCheckpointEvery();
+    },
   };
 };

@@ -20,8 +20,11 @@ export interface RunWarning {
   message: string;
 }
 
-/** What became of a run: the worker's last state, or 'reset' once the user discarded it. */
-export type RunOutcome = RunState | 'reset';
+/**
+ * What became of a run: the worker's last state, 'reset' once the user discarded it, or 'interrupted' for a
+ * saved run whose page went away while it was going (persist/restore.ts; it may resume from its checkpoint).
+ */
+export type RunOutcome = RunState | 'reset' | 'interrupted';
 
 export interface RunRecord {
   /** 'run-1', 'run-2', ...; 'shared' for the reference run of a share link. */

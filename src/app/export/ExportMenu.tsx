@@ -1,0 +1,44 @@
+// A run's Export menu: metrics (JSONL like the CLI log, CSV with TRL's names), rollouts (JSONL), the trained
+// model (a zipped Hugging Face folder) and the whole run (one file that Import restores). One line on failure.
+import { useState } from 'react';
+import type { RunRecord } from '../store/runs.ts';
+import { exportMetricsCsv, exportMetricsJsonl, exportModelZip, exportRollouts, exportRunFile } from './run-export.ts';
+
+const ITEMS: { label: string; act: (run: RunRecord) => void | Promise<void> }[] = [
+  { label: 'Metrics (JSONL)', act: exportMetricsJsonl },
+  { label: 'Metrics (CSV)', act: exportMetricsCsv },
+  { label: 'Rollouts (JSONL)', act: exportRollouts },
+  { label: 'Model (Hugging Face .zip)', act: exportModelZip },
+  { label: 'Whole run (.zip)', act: exportRunFile },
+];
+
+export function ExportMenu({ run }: { run: RunRecord }) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <details className="export-menu">
+      <summary aria-label={`Export ${run.name || run.id}`}>Export</summary>
+      <ul>
+        {ITEMS.map((item) => (
+          <li key={item.label}>
+            <button
+              type="button"
+              disabled={busy !== null}
+              onClick={() => {
+                setBusy(item.label);
+                setProblem(null);
+                Promise.resolve()
+                  .then(() => item.act(run))
+                  .catch((e: unknown) => setProblem(e instanceof Error ? e.message : String(e)))
+                  .finally(() => setBusy(null));
+              }}
+            >
+              {busy === item.label ? `${item.label}…` : item.label}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {problem && <p role="alert">{problem}</p>}
+    </details>
+  );
+}
