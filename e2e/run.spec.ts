@@ -107,9 +107,9 @@ test('step, train, pause, reset and compare runs', async ({ page }) => {
   // Charts: reward points drawn, a line, other signals, an accessible summary.
   const reward = page.getByTestId('reward-chart');
   expect(Number(await reward.getAttribute('data-points'))).toBeGreaterThanOrEqual(3);
-  await expect(reward.locator('path.recharts-line-curve').first()).toBeVisible();
+  await expect(reward.locator('path.plot-line').first()).toBeVisible();
   await expect(reward.getByRole('img')).toHaveAttribute('aria-label', /^Reward: last -?\d/);
-  await reward.locator('.recharts-surface').hover({ position: { x: 90, y: 100 } }); // near the first steps
+  await reward.locator('.plot-surface').hover({ position: { x: 90, y: 100 } }); // near the first steps
   await expect(reward.locator('.chart-tooltip')).toContainText(/Step \d+/);
   await expect(page.getByTestId('chart-entropy')).toBeVisible();
   await expect(page.getByTestId('chart-criterion-correct_answer')).toBeVisible();
@@ -140,7 +140,7 @@ test('step, train, pause, reset and compare runs', async ({ page }) => {
   await expect(diff).toContainText('grpo.learningRate');
   await expect(diff.getByRole('row', { name: /grpo\.learningRate/ })).toContainText('5e-4');
   await expect(diff.getByRole('row', { name: /grpo\.learningRate/ })).toContainText('0.001');
-  await expect(page.getByTestId('compare-reward-chart').locator('path.recharts-line-curve').first()).toBeVisible();
+  await expect(page.getByTestId('compare-reward-chart').locator('path.plot-line').first()).toBeVisible();
   await shot(page, 'run-compare');
 
   expect(errors, errors.join('\n')).toEqual([]);
@@ -155,14 +155,14 @@ test('a share link with curves shows them as a dashed reference run and in Compa
   const link = buildShareLink('http://localhost/', { config: tinyConfig(), curves });
   await page.goto(`/${new URL(link).hash}`);
   const reward = page.getByTestId('reward-chart');
-  await expect(reward.locator('path.recharts-line-curve[stroke-dasharray]').first()).toBeVisible();
+  await expect(reward.locator('path.plot-line[stroke-dasharray]').first()).toBeVisible();
   await expect(reward).toHaveAttribute('data-points', '0'); // no run of this session yet
   await expect(page.getByTestId('chart-criterion-correct_answer')).toBeVisible();
   await shot(page, 'run-shared-curves');
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await expect(page.getByTestId('run-row')).toContainText('Shared run');
-  await expect(page.getByTestId('compare-reward-chart').locator('path.recharts-line-curve').first()).toBeVisible();
+  await expect(page.getByTestId('compare-reward-chart').locator('path.plot-line').first()).toBeVisible();
   expect(errors, errors.join('\n')).toEqual([]);
 });
 

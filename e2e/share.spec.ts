@@ -170,7 +170,7 @@ test('a link with curves shows them as a reference; bad curves are dropped alone
   await page.goto(runLink(fromPreset({ grpo: { groupSize: 4 } }), `&curves=${pack(curves)}`));
   await expect(page.getByTestId('share-reference')).toHaveText(/curves of its run 'shared demo' \(50 steps, reward 0\.02 → 1, eval accuracy 0\.1 → 0\.6\)/);
   // Before any run of its own, the reward chart already draws the shared run: dashed, as the reference.
-  await expect(page.getByTestId('reward-chart').locator('path.recharts-line-curve[stroke-dasharray]').first()).toBeVisible();
+  await expect(page.getByTestId('reward-chart').locator('path.plot-line[stroke-dasharray]').first()).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/share-curves.png`, fullPage: true });
 
   await page.goto('about:blank');

@@ -25,7 +25,7 @@ test('Train runs GRPO steps and draws the reward curve', async ({ page }) => {
 
   const chart = page.getByTestId('reward-chart');
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
-  await expect(chart.locator('path.recharts-line-curve').first()).toBeVisible();
+  await expect(chart.locator('path.plot-line').first()).toBeVisible();
   await page.getByRole('tab', { name: 'Rollouts' }).click();
   await expect(page.getByTestId('completion-card').first()).toBeVisible();
 

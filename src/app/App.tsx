@@ -1,7 +1,7 @@
 // The page layout. Header: title, run controls, Share. Left: the config panels (model, task, rubric,
 // hyperparameters). Right: run status, hacking warnings, then tabs: Charts, Rollouts, Compare, Learn.
 // Each region is its own module; this file only arranges them.
-import { useState } from 'react';
+import { Activity, useState } from 'react';
 import { useStore } from './store.ts';
 import { useHidden } from './classroom.ts';
 import { TrainControls } from './components/TrainControls.tsx';
@@ -56,20 +56,29 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
-/** Tabs with the ARIA tabs pattern: arrow keys move between tabs, the panel is labelled by its tab. */
+/**
+ * Tabs with the ARIA tabs pattern: arrow keys move between tabs, the panel is labelled by its tab. A tab once
+ * opened stays mounted but hidden (React's Activity): coming back to it is instant and keeps its state (the
+ * rollouts' step, the compare selection), and while hidden it only re-renders when the page is idle.
+ */
 function WorkspaceTabs() {
   const [active, setActive] = useState<TabId>('charts');
+  const [opened, setOpened] = useState<ReadonlySet<TabId>>(() => new Set(['charts']));
   const compareHidden = useHidden('compare');
   const tabs = TABS.filter((t) => !('hideable' in t) || !compareHidden);
+  const current = tabs.find((t) => t.id === active) ?? tabs[0];
+  const open = (id: TabId) => {
+    setActive(id);
+    setOpened((o) => (o.has(id) ? o : new Set([...o, id])));
+  };
   const onKeyDown = (e: React.KeyboardEvent) => {
-    const i = tabs.findIndex((t) => t.id === active);
+    const i = tabs.findIndex((t) => t.id === current.id);
     const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : null;
     if (next === null) return;
     const tab = tabs[(next + tabs.length) % tabs.length];
-    setActive(tab.id);
+    open(tab.id);
     document.getElementById(`tab-${tab.id}`)?.focus();
   };
-  const current = tabs.find((t) => t.id === active) ?? tabs[0];
   return (
     <div className="workspace-tabs">
       <div role="tablist" aria-label="Run views" className="tablist" onKeyDown={onKeyDown}>
@@ -82,15 +91,21 @@ function WorkspaceTabs() {
             aria-selected={t.id === current.id}
             aria-controls={`tabpanel-${t.id}`}
             tabIndex={t.id === current.id ? 0 : -1}
-            onClick={() => setActive(t.id)}
+            onClick={() => open(t.id)}
           >
             {t.label}
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`tabpanel-${current.id}`} aria-labelledby={`tab-${current.id}`} className="tabpanel">
-        {current.render()}
-      </div>
+      {tabs
+        .filter((t) => t.id === current.id || opened.has(t.id))
+        .map((t) => (
+          <Activity key={t.id} mode={t.id === current.id ? 'visible' : 'hidden'}>
+            <div role="tabpanel" id={`tabpanel-${t.id}`} aria-labelledby={`tab-${t.id}`} className="tabpanel">
+              {t.render()}
+            </div>
+          </Activity>
+        ))}
     </div>
   );
 }

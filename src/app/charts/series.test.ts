@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRunConfig } from '../../rl/config/schema.ts';
 import { newRun, referenceRun, type RunRecord } from '../store/runs.ts';
 import { chartSpecsFor, criterionNames, REWARD_CHART_ID, type ChartSpec } from './chart-specs.ts';
-import { buildChartData, chartSummary, formatTick, formatValue, metricSeries, niceTicks, pointsDrawn, stepTicks, yDomain } from './series.ts';
+import { buildChartData, chartSummary, formatTick, formatTicks, formatValue, metricSeries, niceTicks, pointsDrawn, stepTicks, yDomain } from './series.ts';
 
 function runWith(n: number, train: Record<string, number>[], evals: Record<string, number>[] = []): RunRecord {
   return {
@@ -129,5 +129,13 @@ describe('summaries and formatting', () => {
   it('places about six round ticks over the step range', () => {
     expect(stepTicks(50)).toEqual([0, 10, 20, 30, 40, 50]);
     expect(stepTicks(3)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('formatTicks', () => {
+  it('adds digits until every tick label differs', () => {
+    expect(formatTicks([0.9985, 0.999, 0.9995, 1])).toEqual(['0.9985', '0.999', '0.9995', '1']);
+    expect(formatTicks([0, 0.25, 0.5, 0.75, 1])).toEqual(['0', '0.25', '0.5', '0.75', '1']);
+    expect(formatTicks([0.0005, 0.001])).toEqual(['5e-4', '0.001']);
   });
 });

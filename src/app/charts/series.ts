@@ -1,5 +1,5 @@
 // Chart data as pure functions: a metric's series from a run's points, and the rows + line list one chart
-// draws for several runs (raw and EMA-smoothed train series, eval series), merged by step as recharts wants.
+// draws for several runs (raw and EMA-smoothed train series, eval series), merged by step.
 import type { MetricPoint, RunRecord } from '../store/runs.ts';
 import type { ChartSpec, LineSpec } from './chart-specs.ts';
 import { emaSmooth } from './ema.ts';
@@ -19,7 +19,7 @@ export function metricSeries(points: readonly MetricPoint[], key: string): Serie
   return out;
 }
 
-/** One line recharts draws; `dataKey` names its column in the rows. */
+/** One line a chart draws; `dataKey` names its column in the rows. */
 export interface DrawnLine {
   dataKey: string;
   runId: string;
@@ -87,7 +87,7 @@ export function buildChartData(spec: ChartSpec, runs: readonly RunRecord[], smoo
 
 /**
  * The y range of the drawn values. A flat series (a constant learning rate, an all-zero clip ratio) gets a
- * range around its value: recharts cannot place ticks on an empty range (it repeats one tick).
+ * range around its value: ticks cannot be placed on an empty range.
  */
 export function yDomain(rows: readonly ChartRow[], lines: readonly DrawnLine[]): [number, number] | null {
   let min = Infinity;
@@ -134,6 +134,18 @@ export function formatTick(v: number): string {
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return Number(v.toPrecision(2)).toExponential();
   return formatValue(v);
+}
+
+/**
+ * Labels for a set of axis ticks: as short as formatTick, with more digits when that would make two labels
+ * read alike ("1, 1, 1, 0.999" becomes "0.997, 0.998, 0.999, 1").
+ */
+export function formatTicks(ticks: readonly number[]): string[] {
+  let labels = ticks.map(formatTick);
+  for (let digits = 4; new Set(labels).size < labels.length && digits <= 12; digits++) {
+    labels = ticks.map((v) => (v === 0 ? '0' : Number(v.toPrecision(digits)).toString()));
+  }
+  return labels;
 }
 
 /** A short number: 3 significant digits, exponent form for very small or large magnitudes. */

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CriterionKindName } from '../../rl/rubric/criteria.ts';
 import { useHidden } from '../classroom.ts';
-import { useCurrentRun } from '../store/selectors.ts';
+import { currentRun, useStore, type PlaygroundState } from '../store.ts';
 import { CriterionItem } from './CriterionItem.tsx';
 import { defaultSamples, samplesFromRun, type PreviewSamples } from './preview-samples.ts';
 import { addCriterion, CRITERION_KINDS, kindDescription, moveCriterion, removeCriterion } from './rubric-edit.ts';
@@ -13,11 +13,18 @@ import { SamplesEditor } from './SamplesEditor.tsx';
 import type { ConfigEdit } from './useConfigEdit.ts';
 import { useRubricPreview } from './useRubricPreview.ts';
 
-/** The latest step's first group of the current run, as preview samples input; null before any rollouts. */
+/** The current run's latest first group, except while it trains (then null: the panel is left alone). */
+const selectIdleRunGroup = (s: PlaygroundState) => (s.status === 'training' ? null : (currentRun(s)?.rollouts.at(-1)?.groups[0] ?? null));
+
+/**
+ * The latest step's first group of the current run, as preview samples input; null before any rollouts.
+ * It follows the run when it pauses or ends, not while it trains: each new group re-renders this panel and
+ * re-scores the preview, which several times a second kept the page's main thread busy.
+ */
 function useLatestRunGroup() {
-  const run = useCurrentRun();
-  const last = run?.rollouts.at(-1);
-  const group = last?.groups[0];
+  const latest = useStore(selectIdleRunGroup);
+  const [group, setGroup] = useState(latest);
+  if (latest !== null && latest !== group) setGroup(latest);
   return useMemo(() => (group ? { prompt: group.prompt, answer: group.answer, completions: group.completions.map((c) => c.text) } : null), [group]);
 }
 

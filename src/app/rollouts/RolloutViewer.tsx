@@ -2,9 +2,10 @@
 // completions side by side, their scores, rewards and advantages, and tokens coloured by log-probability or
 // by the sign of their advantage. Model output is rendered as text only.
 import { useId, useMemo, useState } from 'react';
-import { useStore } from '../store.ts';
+import { useStore, type PlaygroundState } from '../store.ts';
 import { currentRun } from '../store/reduce.ts';
-import { useThrottledValue } from '../charts/use-throttled.ts';
+import { LIVE_INTERVAL_MS } from '../store/selectors.ts';
+import { useLiveValue } from '../store/use-live.ts';
 import { scrubIndex } from './scrub.ts';
 import type { ColorMode } from './token-style.ts';
 import { StepScrubber } from './StepScrubber.tsx';
@@ -15,6 +16,7 @@ import './rollouts.css';
 /** Prompts shown before "Show all": a step can hold hundreds of completions. */
 const GROUPS_SHOWN = 4;
 const NO_ROLLOUTS: never[] = [];
+const selectRollouts = (s: PlaygroundState) => currentRun(s)?.rollouts ?? NO_ROLLOUTS;
 
 export function RolloutViewer() {
   // A new run starts the viewer afresh (following its latest step).
@@ -23,8 +25,7 @@ export function RolloutViewer() {
 }
 
 function RunRollouts() {
-  const live = useStore((s) => currentRun(s)?.rollouts ?? NO_ROLLOUTS);
-  const kept = useThrottledValue(live, 300);
+  const kept = useLiveValue(selectRollouts, LIVE_INTERVAL_MS);
   const sample = useStore((s) => s.sample);
   const [followLatest, setFollowLatest] = useState(true);
   const [selected, setSelected] = useState<number | null>(null);

@@ -36,6 +36,9 @@ export interface RunSlice extends RunViewState {
 
 let worker: Worker | null = null;
 
+/** How long worker messages gather before they are applied together (short: Pause must still feel instant). */
+const INBOX_DELAY_MS = 30;
+
 function send(message: UiToWorker): void {
   worker?.postMessage(message);
 }
@@ -46,19 +49,41 @@ export const createRunSlice: StateCreator<PlaygroundState, [], [], RunSlice> = (
     commands.forEach(send);
   };
 
+  // Messages that arrive together (a step's metrics, sample and rollouts) become one store update: each
+  // update re-renders what subscribes to the run, and an update during a render makes React redo it blocking.
+  let inbox: WorkerToUi[] = [];
+  const applyInbox = () => {
+    const messages = inbox;
+    inbox = [];
+    let state = get();
+    let patch: Partial<RunViewState> = {};
+    const commands: UiToWorker[] = [];
+    for (const message of messages) {
+      const r = reduceWorkerMessage(state, message);
+      patch = { ...patch, ...r.patch };
+      state = { ...state, ...r.patch };
+      commands.push(...r.send);
+    }
+    apply({ patch, send: commands });
+  };
+
   const spawnWorker = () => {
     // A fresh worker per run: nothing from a previous (possibly failed) run survives.
     worker?.terminate();
+    inbox = [];
     const own = new Worker(new URL('../../worker/trainer.worker.ts', import.meta.url), { type: 'module' });
     worker = own;
     own.onmessage = (event: MessageEvent<WorkerToUi>) => {
       // Checkpoints go straight to the database (persist/), never into the store.
       const runId = get().currentRunId;
       if (event.data.type === 'checkpoint') return void (worker === own && runId && saveCheckpoint(runId, event.data.step, event.data.checkpoint));
-      if (worker === own) apply(reduceWorkerMessage(get(), event.data));
+      if (worker !== own) return;
+      if (inbox.length === 0) setTimeout(() => worker === own && applyInbox(), INBOX_DELAY_MS);
+      inbox.push(event.data);
     };
     own.onerror = (event) => {
       if (worker !== own) return;
+      applyInbox();
       apply(reduceWorkerMessage(get(), { type: 'error', message: event.message || 'The trainer worker failed to start.' }));
     };
   };
