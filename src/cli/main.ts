@@ -4,6 +4,7 @@ import { PRESET_DESCRIPTIONS, PRESETS } from '../rl/presets.ts';
 import { apiEvalCommand, DEFAULT_API_KEY_ENV } from './api-eval.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend.ts';
 import { evalCommand } from './eval.ts';
+import { exportCommand } from './export.ts';
 import { CliError } from './load-config.ts';
 import { pretrainCommand } from './pretrain.ts';
 import { serveCommand } from './serve.ts';
@@ -95,6 +96,16 @@ program
   .option('--max-queued <n>', 'requests queued or running at most; more get 429')
   .addOption(new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
   .action((opts) => run(() => serveCommand(opts)));
+
+program
+  .command('export')
+  .description('write the run as a Python project for TRL (GRPOTrainer) or verifiers, with the rubric ported to Python')
+  .requiredOption('--to <target>', 'trl or verifiers')
+  .requiredOption('--out <dir>', 'a new or empty folder')
+  .option('--preset <name>', 'a built-in run config (see `presets`)')
+  .option('--config <file>', 'a run config JSON file')
+  .option('--url <shareUrl>', 'a playground share link')
+  .action((opts) => run(async () => void (await exportCommand(opts))));
 
 program
   .command('presets')
