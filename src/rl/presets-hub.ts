@@ -10,7 +10,7 @@ const NOT_MEASURED = 'Not measured here (no Hub access and no GPU on the build m
 
 const format = (name: string, kind: CriterionKindName, params: Record<string, string | number | boolean> = {}) => [
   { name, kind, weight: 1, params },
-  { name: 'xml_format', kind: 'xml_format', weight: 0.2, params: {} },
+  { name: 'xml_format', kind: 'xml_format' as const, weight: 0.2, params: {} },
 ];
 
 const SMALL_BATCH = { promptsPerStep: 4, groupSize: 8, beta: 0 };
