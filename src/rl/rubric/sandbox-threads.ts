@@ -52,11 +52,10 @@ const STARTUP_MS = 60_000;
 
 /**
  * How long past a step's own limit the watchdog waits before it kills the thread. The engine's own deadline
- * normally ends a call first; this is for calls it cannot interrupt, with room for a busy machine's message delay
- * (a training step keeps every core busy: 100 ms of grace killed healthy calls under a loaded test run).
+ * normally ends a call first; this is for calls it cannot interrupt, with room for a busy machine's message delay.
  */
 export function watchdogGraceMs(limitMs: number): number {
-  return Math.max(limitMs, 1000);
+  return limitMs + 100;
 }
 
 export class SandboxUnavailable extends Error {
