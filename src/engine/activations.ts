@@ -95,16 +95,20 @@ export function trainingActivationFloats(d: ModelDims, B: number, T: number): { 
   return { floats: d.L * block + sum(Object.values(extra.floats)), ints: sum(Object.values(extra.ints)) };
 }
 
-/** The inference runtime's buffers for up to maxN rows per forward (one block set reused by every layer). */
-export function inferenceExtraSizes(d: ModelDims, maxN: number) {
+/**
+ * The inference runtime's buffers for up to maxN rows per forward (one block set reused by every layer), of which
+ * at most `sampleRows` are sampled at once (the R = P*G rows: logits are needed only at those, never for a whole
+ * prefill).
+ */
+export function inferenceExtraSizes(d: ModelDims, maxN: number, sampleRows = maxN) {
   return {
-    floats: { xLast: maxN * d.C, logits: maxN * d.V },
-    ints: { tokens: maxN, pos: maxN, lens: maxN, rows: maxN, idx: maxN, sampled: maxN, seeds: maxN },
+    floats: { xLast: sampleRows * d.C, logits: sampleRows * d.V },
+    ints: { tokens: maxN, pos: maxN, lens: maxN, rows: maxN, idx: sampleRows, sampled: sampleRows, seeds: sampleRows },
   };
 }
 
-export function inferenceActivationFloats(d: ModelDims, maxN: number): { floats: number; ints: number } {
-  const extra = inferenceExtraSizes(d, maxN);
+export function inferenceActivationFloats(d: ModelDims, maxN: number, sampleRows = maxN): { floats: number; ints: number } {
+  const extra = inferenceExtraSizes(d, maxN, sampleRows);
   return {
     floats: sum(Object.values(blockBufferSizes(d, maxN))) + sum(Object.values(extra.floats)),
     ints: sum(Object.values(extra.ints)),

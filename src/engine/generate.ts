@@ -39,7 +39,7 @@ export async function generate<F extends TensorLike, I extends TensorLike>(
   if (prompts.some((p) => p.length === 0)) throw new Error('generate: empty prompt');
   const maxT = Tp + opts.maxNewTokens;
   if (maxT > d.maxT) throw new Error(`prompt (${Tp}) + max new tokens (${opts.maxNewTokens}) exceeds the model's context (${d.maxT})`);
-  const rt = new Runtime(model, Math.max(P * Tp, R), maxT);
+  const rt = new Runtime(model, Math.max(P * Tp, R), maxT, R);
   try {
     // ---- prefill the P prompts once ----
     const tokens = new Int32Array(P * Tp);
@@ -136,13 +136,14 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     private readonly model: Model<F, I>,
     private readonly maxN: number,
     private readonly maxT: number,
+    sampleRows: number, // rows sampled at once (R): the logits buffer holds only those
   ) {
     this.be = model.backend;
     const d = model.dims;
     const f = (n: number) => this.own(this.be.allocFloat(n));
     const i = (n: number) => this.own(this.be.allocInt(n));
     this.block = allocBlockBuffers(blockBufferSizes(d, maxN), f);
-    const extra = inferenceExtraSizes(d, maxN);
+    const extra = inferenceExtraSizes(d, maxN, sampleRows);
     this.xLast = f(extra.floats.xLast);
     this.logits = f(extra.floats.logits);
     this.tokens = i(extra.ints.tokens);

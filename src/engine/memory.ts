@@ -60,7 +60,7 @@ export function trainingBuffers(d: ModelDims, B: number, T: number): number[] {
 export function decodeBuffers(d: ModelDims, s: DecodeShape): number[] {
   const R = s.prompts * s.group;
   const maxN = Math.max(s.prompts * s.promptT, R);
-  const extra = inferenceExtraSizes(d, maxN);
+  const extra = inferenceExtraSizes(d, maxN, R);
   const runtime = [...positive(Object.values(blockBufferSizes(d, maxN))), ...positive(Object.values(extra.floats)), ...positive(Object.values(extra.ints))];
   // The prompts' prefill cache and the R rows' cache coexist while the prefill is shared out.
   const caches = [s.prompts, R].flatMap((rows) => Array.from({ length: 2 * d.L }, () => kvCacheLayerFloats(d, rows, s.maxT)));
@@ -79,7 +79,7 @@ export function planMemory(p: MemoryPlanInput, device: MemoryPlanDevice = EXACT)
   const decodes = p.decodes.length ? p.decodes : [{ prompts: 1, group: 1, promptT: 1, maxT: 1 }];
   const decodeBytes = (s: DecodeShape) => bytes(decodeBuffers(d, s));
   const worstDecode = decodes.reduce((a, b) => (decodeBytes(b) > decodeBytes(a) ? b : a));
-  const maxRows = Math.max(...decodes.map((s) => Math.max(s.prompts * s.promptT, s.prompts * s.group)));
+  const maxRows = Math.max(...decodes.map((s) => s.prompts * s.group)); // the logits hold the sampled rows only
   let parts: Record<string, number>;
   let candidates: [string, number][];
   if (p.lora) {
