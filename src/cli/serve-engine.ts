@@ -33,11 +33,13 @@ export interface EngineLimits {
   maxBatchRows: number;
   /** Requests waiting or running at most; more are refused. */
   maxQueued: number;
-  /** How long the first request of a batch waits for companions to arrive, in ms. */
+  /** How long a batch waits for one more companion, in ms: it keeps waiting while requests keep arriving... */
   batchWindowMs: number;
+  /** ...but no longer than this in all, in ms. */
+  maxBatchWaitMs: number;
 }
 
-export const DEFAULT_LIMITS: EngineLimits = { maxBatchRows: 32, maxQueued: 64, batchWindowMs: 5 };
+export const DEFAULT_LIMITS: EngineLimits = { maxBatchRows: 32, maxQueued: 64, batchWindowMs: 5, maxBatchWaitMs: 50 };
 
 export class QueueFullError extends Error {
   override name = 'QueueFullError';
@@ -92,8 +94,7 @@ export class DecodeQueue<F extends TensorLike, I extends TensorLike> {
     this.draining = true;
     try {
       while (this.waiting.length > 0) {
-        // Let requests that arrive together (parsed in the same turn of the event loop, or just after) join.
-        await new Promise((r) => setTimeout(r, this.limits.batchWindowMs));
+        await this.gatherCompanions();
         const batch = this.takeBatch();
         this.running = batch.length;
         await this.decode(batch);
@@ -101,6 +102,21 @@ export class DecodeQueue<F extends TensorLike, I extends TensorLike> {
       }
     } finally {
       this.draining = false;
+    }
+  }
+
+  /**
+   * Let requests that arrive together join one decode: wait batchWindowMs, and again while the last wait
+   * brought a new request and the batch is not full, up to maxBatchWaitMs. A lone request waits one window.
+   */
+  private async gatherCompanions(): Promise<void> {
+    const start = performance.now();
+    const rows = () => this.waiting.reduce((a, p) => a + p.req.n, 0);
+    for (;;) {
+      const before = this.waiting.length;
+      await new Promise((r) => setTimeout(r, this.limits.batchWindowMs));
+      const waited = performance.now() - start;
+      if (this.waiting.length === before || rows() >= this.limits.maxBatchRows || waited >= this.limits.maxBatchWaitMs) return;
     }
   }
 
