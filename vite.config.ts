@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 import { existsSync } from 'node:fs';
 
 // Dawn (the `webgpu` package) finds SwiftShader through this ICD on GPU-less machines (../shared/TESTING.md).
@@ -12,8 +13,33 @@ const gpuEnv = !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD) ? { 
 // the CPU backend then runs on one thread and says so in its device name.
 const crossOriginIsolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
+// Offline and installable (issue 13): a Workbox service worker precaches the built app, its workers and wasm,
+// and the bundled models under public/models, so after one visit the page opens and trains with no network. A
+// new deployment waits for the user's OK (src/app/pwa/UpdatePrompt.tsx registers it). Production builds only.
+const pwa = VitePWA({
+  registerType: 'prompt',
+  injectRegister: false,
+  manifest: {
+    name: 'GRPO Playground',
+    short_name: 'GRPO Playground',
+    description: 'Reinforcement learning (GRPO) for a small language model, running in your browser.',
+    theme_color: '#4f46e5',
+    background_color: '#ffffff',
+    display: 'standalone',
+    start_url: '.',
+    icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+  },
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,wasm,json,safetensors,svg}'],
+    // The bundled models' weights and tokenizers are a few MB at most; larger files are never bundled.
+    maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+    navigateFallback: 'index.html',
+    cleanupOutdatedCaches: true,
+  },
+});
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pwa],
   worker: { format: 'es' },
   // Scan the workers too and pre-bundle late-discovered deps, so a dev server never finds a new dependency
   // mid-session: that makes Vite re-optimise and reload the page, losing a run in progress.

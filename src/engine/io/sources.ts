@@ -95,7 +95,13 @@ export function httpSource(baseUrl: string, fetchFn: FetchFn = (input, init) => 
         res = await fetchFn(urlOf(name), { method: 'HEAD' });
         if (res.status === 405) res = await fetchFn(urlOf(name));
       } catch {
-        return false;
+        // Offline, a service worker answers GET from its cache but not HEAD: ask once more with GET (body unread).
+        try {
+          res = await fetchFn(urlOf(name));
+          void res.body?.cancel().catch(() => {});
+        } catch {
+          return false;
+        }
       }
       if (!res.ok) return false;
       // Single-page dev servers answer any path with index.html; that is not the file we asked for.
