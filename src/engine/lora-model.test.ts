@@ -134,6 +134,26 @@ describe('LoRA model', () => {
     expect(model.lora!.enabled).toBe(true);
   });
 
+  it('with helper threads (frozen weights skip their gradients in the split kernels): bit-identical to one thread', async () => {
+    const loaded = createTinyModel({ config: VARIANTS['qwen2, qkv bias'], seed: 7 });
+    const lora = buildLoraLayout(loaded.layout.dims, { rank: 2, alpha: 4, targets: LORA_TARGETS });
+    const { tokens, targets, weights } = batch(loaded.config.vocab_size, 3, 6, 2);
+    const gradsOn = async (be: CpuBackend) => {
+      await be.ready;
+      const { model } = loraModel(be, loaded, lora, 0.3);
+      await model.forwardLogprobs(tokens, targets, 3, 6);
+      model.zeroGrad();
+      await model.backward(Float32Array.from(weights));
+      return { grads: model.grads.slice(), split: be.splitCalls };
+    };
+    const one = await gradsOn(new CpuBackend({ threads: 1 }));
+    const threaded = new CpuBackend({ threads: 2, minWorkPerThread: 1 });
+    const two = await gradsOn(threaded);
+    threaded.dispose();
+    expect(two.split, 'kernels were split across threads').toBeGreaterThan(0);
+    expect(Buffer.from(two.grads.buffer).equals(Buffer.from(one.grads.buffer))).toBe(true);
+  });
+
   it('allocates no buffer of the base size besides the weights (no gradients, no AdamW state for the base)', async () => {
     const loaded = createTinyModel({ config: VARIANTS['llama, tied'], seed: 4 });
     const inner = new CpuBackend({ threads: 1 });
