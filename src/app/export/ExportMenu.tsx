@@ -1,7 +1,9 @@
 // A run's Export menu: metrics (JSONL like the CLI log, CSV with TRL's names), rollouts (JSONL), the trained
-// model (a zipped Hugging Face folder) and the whole run (one file that Import restores). One line on failure.
+// model (a zipped Hugging Face folder), the whole run (one file that Import restores) and the run as a Python
+// project for TRL or verifiers (python-project.ts). One line on failure.
 import { useState } from 'react';
 import type { RunRecord } from '../store/runs.ts';
+import { exportPythonProject } from './python-project.ts';
 import { exportMetricsCsv, exportMetricsJsonl, exportModelZip, exportRollouts, exportRunFile } from './run-export.ts';
 
 const ITEMS: { label: string; act: (run: RunRecord) => void | Promise<void> }[] = [
@@ -10,6 +12,8 @@ const ITEMS: { label: string; act: (run: RunRecord) => void | Promise<void> }[] 
   { label: 'Rollouts (JSONL)', act: exportRollouts },
   { label: 'Model (Hugging Face .zip)', act: exportModelZip },
   { label: 'Whole run (.zip)', act: exportRunFile },
+  { label: 'Python project for TRL (.zip)', act: (run) => exportPythonProject(run, 'trl') },
+  { label: 'Python project for verifiers (.zip)', act: (run) => exportPythonProject(run, 'verifiers') },
 ];
 
 export function ExportMenu({ run }: { run: RunRecord }) {
