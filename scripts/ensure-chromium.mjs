@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // Makes sure the system packages the tests need are installed: Debian's Chromium (/usr/bin/chromium, which
 // also ships SwiftShader for software WebGPU) for the end-to-end tests, and the Vulkan loader (libvulkan1)
-// through which Dawn reaches SwiftShader for the WebGPU tests in Node. Exit 0 when they are there or were
-// installed; exit 1 with the exact install command otherwise. Never downloads a browser of its own.
+// through which Dawn reaches SwiftShader for the WebGPU tests in Node, and NumPy for Debian's /usr/bin/python3 (an
+// independent reader of exported PEFT adapters). Exit 0 when they are there or were installed; exit 1 with the exact
+// install command otherwise. Never downloads a browser of its own.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
-const INSTALL_HINT = 'sudo apt-get update && sudo apt-get install -y chromium libvulkan1';
+const INSTALL_HINT = 'sudo apt-get update && sudo apt-get install -y chromium libvulkan1 python3-numpy';
 
 /** Runs a command with its output streamed to ours; returns true when it exits 0. */
 function run(command, args) {
@@ -35,7 +36,12 @@ function fail(reason) {
 }
 
 const hasVulkan = () => VULKAN_LOADERS.some((p) => existsSync(p));
-const missing = [...(existsSync(CHROMIUM) ? [] : ['chromium']), ...(hasVulkan() ? [] : ['libvulkan1'])];
+const hasNumpy = () => existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import numpy']).status === 0;
+const missing = [
+  ...(existsSync(CHROMIUM) ? [] : ['chromium']),
+  ...(hasVulkan() ? [] : ['libvulkan1']),
+  ...(hasNumpy() ? [] : ['python3-numpy']),
+];
 if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
