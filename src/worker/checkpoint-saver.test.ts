@@ -4,27 +4,30 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/cpu/backend.ts';
 import type { Backend } from '../engine/backend.ts';
-import { createTinyModel } from '../engine/io/model-folder.ts';
-import { defaultRunConfig, type RunConfig } from '../rl/config/schema.ts';
+import { join } from 'node:path';
+import { loadModelFolder } from '../engine/io/model-folder.ts';
+import { nodeDirSource } from '../engine/io/node-source.ts';
+import { mergeWithDefaults, type RunConfig } from '../rl/config/schema.ts';
+import { getPreset } from '../rl/presets.ts';
 import type { WorkerToUi } from './protocol.ts';
 import { RunLoop, type RunLoopDeps } from './run-loop.ts';
 import type { Clock } from './ui-throttle.ts';
 
+// The bundled pretrained tiny-arith model on its task: rewards differ within groups, so every step really updates
+// the weights and AdamW's moments (a resume that dropped any of them would drift; checked by hand by zeroing m).
+const loaded = await loadModelFolder(nodeDirSource(join(import.meta.dirname, '..', '..', 'public', 'models', 'tiny-arith')));
 function config(): RunConfig {
-  const c = defaultRunConfig();
-  c.rubric.criteria = [{ name: 'xml_format', kind: 'xml_format', weight: 1, params: {} }];
-  c.grpo.promptsPerStep = 2;
-  c.grpo.groupSize = 3;
-  c.grpo.beta = 0.04; // a reference model too
-  c.sampling.maxNewTokens = 5;
-  c.task.evalSize = 2;
-  c.eval.maxNewTokens = 4;
-  c.eval.every = 2;
-  c.steps = 5;
-  return c;
+  const preset = getPreset('arithmetic');
+  return mergeWithDefaults({
+    ...preset,
+    steps: 5,
+    grpo: { ...preset.grpo, promptsPerStep: 2, groupSize: 4, beta: 0.04, warmupSteps: 1, lrSchedule: 'cosine' },
+    task: { ...preset.task, evalSize: 4 },
+    eval: { ...preset.eval, every: 2 },
+  });
 }
 
-const load: RunLoopDeps['load'] = async () => ({ model: createTinyModel({ seed: 3 }), backend: new CpuBackend({ threads: 1 }) as unknown as Backend, deviceName: 'CPU' });
+const load: RunLoopDeps['load'] = async () => ({ model: loaded, backend: new CpuBackend({ threads: 1 }) as unknown as Backend, deviceName: 'CPU' });
 const unthrottled: Clock = (() => {
   let t = 0;
   return { now: () => (t += 1000), setTimeout: () => 0, clearTimeout: () => {} };
