@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Backend, TensorLike } from '../engine/backend.ts';
 import type { LoadedModel } from '../engine/io/model-folder.ts';
 import { Model } from '../engine/model.ts';
@@ -253,7 +253,10 @@ export interface ServeFlags {
 /** The served name and the model: a folder, a Hub id (hf:ORG/NAME[@REV]) or a bundled id. */
 export async function loadServedModel(spec: string, quiet = false): Promise<{ name: string; loaded: LoadedModel }> {
   if (spec.startsWith('hf:')) return { name: spec.slice(3), loaded: await loadModel(spec, spec, { quiet }) };
-  if (existsSync(resolve(spec)) && spec.includes('/')) return { name: spec.replace(/\/+$/, '').split('/').pop()!, loaded: await loadModel('', spec) };
+  // A folder (a path, or a name that is a model folder here) wins over a bundled id of the same name.
+  if (spec.includes('/') || existsSync(join(resolve(spec), 'config.json'))) {
+    return { name: spec.replace(/\/+$/, '').split('/').pop()!, loaded: await loadModel('', spec) };
+  }
   return { name: spec, loaded: await loadModel(spec) };
 }
 
