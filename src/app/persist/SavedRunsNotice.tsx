@@ -1,11 +1,13 @@
-// Under the header: the offline / update prompt (pwa/UpdatePrompt.tsx), the one storage-failure message (training
-// goes on), and for each saved run that was interrupted (the page went away mid-run) a "Resume from step K" button.
+// Under the header: the offline / update prompt (pwa/UpdatePrompt.tsx), how a run fared in a background tab
+// (pwa/BackgroundNotice.tsx), the one storage-failure message (training goes on), and for each saved run that
+// was interrupted (the page went away mid-run) a "Resume from step K" button.
 import { useState } from 'react';
 import { useStore } from '../store.ts';
 import { isActive } from '../store/reduce.ts';
 import { usePersist } from './persist-store.ts';
 import { resumeFromCheckpoint } from './saved-runs.ts';
 import { UpdatePrompt } from '../pwa/UpdatePrompt.tsx';
+import { BackgroundNotice } from '../pwa/BackgroundNotice.tsx';
 import './persist.css';
 
 export function SavedRunsNotice() {
@@ -20,6 +22,7 @@ export function SavedRunsNotice() {
   return (
     <>
       <UpdatePrompt />
+      <BackgroundNotice />
       {error && (
         <div className="persist-error" role="alert" data-testid="storage-error">
           <p>{error}</p>
