@@ -122,7 +122,7 @@ async function clickControl(page: Page, name: string): Promise<{ shown: number; 
   return page.evaluate((label) => {
     const shown = Number(document.querySelector('[data-testid="step-counter"]')?.textContent?.match(/Step (\d+)/)?.[1] ?? NaN);
     const button = [...document.querySelectorAll<HTMLButtonElement>('[aria-label="Training controls"] button')].find((b) => b.textContent?.includes(label));
-    if (!button || button.disabled) throw new Error(`${label} is not enabled`);
+    if (!button || button.disabled || button.getAttribute('aria-disabled') === 'true') throw new Error(`${label} is not enabled`);
     button.click();
     return { shown, at: performance.now() };
   }, name);

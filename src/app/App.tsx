@@ -1,13 +1,14 @@
-// The page layout. Header: title, run controls, Share. Left: the config panels (model, task, rubric,
-// hyperparameters). Right: run status, hacking warnings, then tabs: Charts, Rollouts, Compare, Learn.
+// The page layout. Header: title, run controls, Share. Left: Try this, the compute picker and the config
+// panels (model, task, rubric, hyperparameters). Right: the run's headline, hacking warnings, then tabs:
+// Charts, Rollouts, Compare, Learn. Below 900 px the columns stack, the run first (styles.css).
 // Each region is its own module; this file only arranges them.
 import { Activity, useState } from 'react';
-import { useStore } from './store.ts';
 import { useHidden } from './classroom.ts';
 import { TrainControls } from './components/TrainControls.tsx';
 import { BackendPicker } from './components/BackendPicker.tsx';
 import { HackingWarnings } from './components/HackingWarnings.tsx';
 import { StepCounter } from './components/StepCounter.tsx';
+import { RunHeadline } from './components/RunHeadline.tsx';
 import { ConfigPanels } from './panels/ConfigPanels.tsx';
 import { ChartsPanel } from './charts/ChartsPanel.tsx';
 import { RolloutViewer } from './rollouts/RolloutViewer.tsx';
@@ -17,36 +18,6 @@ import { TryThis } from './teaching/TryThis.tsx';
 import { ShareButton } from './share/ShareButton.tsx';
 import { ShareLinkNotice } from './share/ShareLinkNotice.tsx';
 import { SavedRunsNotice } from './persist/SavedRunsNotice.tsx';
-
-function formatMetric(value: number | undefined): string {
-  return value === undefined ? '–' : value.toFixed(3);
-}
-
-function RunSummary() {
-  const status = useStore((s) => s.status);
-  const message = useStore((s) => s.message);
-  const backend = useStore((s) => s.backend);
-  const lastTrain = useStore((s) => s.train.at(-1));
-  const lastEval = useStore((s) => s.evals.at(-1));
-
-  return (
-    <div className="run-summary">
-      <p className={`status status-${status}`} role="status" data-state={status}>
-        <span className="status-dot" aria-hidden="true" />
-        <span className="status-state">{status}</span>
-        {message && <span className="status-message">{message}</span>}
-      </p>
-      <dl className="summary">
-        <dt>Backend</dt>
-        <dd>{backend ?? '–'}</dd>
-        <dt>Reward</dt>
-        <dd>{formatMetric(lastTrain?.metrics.reward)}</dd>
-        <dt>Eval accuracy</dt>
-        <dd>{formatMetric(lastEval?.metrics['eval/accuracy'])}</dd>
-      </dl>
-    </div>
-  );
-}
 
 const TABS = [
   { id: 'charts', label: 'Charts', render: () => <ChartsPanel /> },
@@ -114,6 +85,9 @@ export function App() {
   const backendHidden = useHidden('backend');
   return (
     <div className="app">
+      <a className="skip-link" href="#run">
+        Skip to the run
+      </a>
       <header className="app-header">
         <div className="brand">
           <h1>GRPO Playground</h1>
@@ -128,16 +102,17 @@ export function App() {
       <ShareLinkNotice />
       <SavedRunsNotice />
       <main className="layout">
-        <aside className="config-column" aria-label="Run configuration">
-          <ConfigPanels />
-          {!backendHidden && <BackendPicker />}
-        </aside>
-        <section className="workspace" aria-label="Training run">
-          <RunSummary />
+        {/* The run first in reading order: on a phone it comes before the settings (which stack below it). */}
+        <section className="workspace" id="run" tabIndex={-1} aria-label="Training run">
+          <RunHeadline />
           <HackingWarnings />
-          <TryThis />
           <WorkspaceTabs />
         </section>
+        <aside className="config-column" aria-label="Run configuration">
+          <TryThis />
+          {!backendHidden && <BackendPicker />}
+          <ConfigPanels />
+        </aside>
       </main>
     </div>
   );

@@ -27,7 +27,8 @@ export type UiToWorker =
   | { type: 'resume' }
   /** While paused: exactly one GRPO update (with its metrics, rollouts and any due eval), then paused again. */
   | { type: 'step' }
-  | { type: 'stop' }
+  /** Stop after the step in progress; then a final evaluation of that step unless `evaluate` is false. */
+  | { type: 'stop'; evaluate?: boolean }
   // ---- runs that last (issue 13): checkpoints, resume, model export --------------------------------------
   /** Send a `checkpoint` every `steps` updates (0 = only at Pause, Stop and the end). */
   | { type: 'checkpoint-every'; steps: number }
@@ -101,6 +102,18 @@ export interface StepRollouts {
   criteria: { name: string; kind: string; weight: number }[];
 }
 
+/** How the held-out answers changed since the run's step-0 evaluation (sent with each later `eval`). */
+export interface HeldOutChange {
+  fromStep: number;
+  toStep: number;
+  /** Held-out problems compared, wrong -> right, right -> wrong. */
+  total: number;
+  fixed: number;
+  broken: number;
+  /** One problem that went from wrong to right: its prompt, reference answer and the two completions. */
+  example?: { prompt: string; answer: string; before: string; after: string };
+}
+
 /** Worker -> UI. */
 export type WorkerToUi =
   /** `backend` names the device in use; `backendNote` says why it was chosen when that is not obvious. */
@@ -108,7 +121,7 @@ export type WorkerToUi =
   /** Train metrics of one step, named as in TRL (`reward`, `reward_std`, `kl`, `loss`, ...). */
   | { type: 'metrics'; step: number; metrics: Record<string, number> }
   /** Evaluation metrics (`eval/reward`, `eval/accuracy`): at step 0, every `eval.every` steps and at the end. */
-  | { type: 'eval'; step: number; metrics: Record<string, number> }
+  | { type: 'eval'; step: number; metrics: Record<string, number>; heldOut?: HeldOutChange }
   /** One completion of the step; model output is untrusted text. */
   | { type: 'sample'; step: number; prompt: string; completion: string; reward: number }
   /** The step's rollouts (groups x G completions with tokens, scores, advantages). Sent after `metrics`. */

@@ -1,5 +1,5 @@
 // The run loop in Node with an injected `post`, a tiny random model and the CPU backend: startPaused, one
-// update per `step`, resume to the end, eval.every, stop while paused, throttling of a free-running run, the
+// update per `step`, resume to the end, eval.every, stop while paused (with and without the final eval), throttling of a free-running run, the
 // judge key reaching the llm_judge criterion and never appearing in an error.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CpuBackend } from '../engine/cpu/backend.ts';
@@ -100,7 +100,7 @@ describe('RunLoop', () => {
     });
   });
 
-  it('step is refused with a message while training freely; stop while paused ends without a final eval', async () => {
+  it('step is refused with a message while training freely; stop(false) while paused ends without a final eval', async () => {
     const { sent, loop, waitFor, stepsOf } = harness(unthrottled);
     const done = loop.run({ config: tinyConfig(3), backend: 'cpu' });
     loop.step(); // not paused: nothing queued
@@ -114,10 +114,29 @@ describe('RunLoop', () => {
     const p2 = await waitFor((m) => isPaused(m) && m.type === 'status' && m.message === 'Paused at step 2', p0 + 1);
     expect(stepsOf('metrics')).toEqual([1, 2]);
     expect(sent.slice(p0 + 1, p2).filter(isPaused)).toHaveLength(0); // queued steps run back to back
-    loop.stop();
+    loop.stop(false); // the person declined the final evaluation
     await done;
     expect(sent.at(-1)).toMatchObject({ type: 'status', state: 'done', message: 'Stopped at step 2' });
     expect(stepsOf('eval')).toEqual([0]);
+  });
+
+  it('Stop evaluates the step it stopped at, once, and says how the held-out answers changed since step 0', async () => {
+    const { sent, loop, waitFor, stepsOf } = harness(unthrottled);
+    // eval.every 1: the step's periodic eval and the final one would be the same step.
+    const done = loop.run({ config: tinyConfig(50, 1), backend: 'cpu' });
+    await waitFor((m) => m.type === 'metrics' && m.step === 1);
+    loop.stop();
+    await done;
+    const last = sent.at(-1);
+    expect(last).toMatchObject({ type: 'status', state: 'done' });
+    const stoppedAt = Number((last as { message: string }).message.match(/^Stopped at step (\d+)$/)?.[1]);
+    expect(stoppedAt).toBeGreaterThanOrEqual(1);
+    expect(stepsOf('eval').at(-1)).toBe(stoppedAt);
+    expect(new Set(stepsOf('eval')).size).toBe(stepsOf('eval').length); // never twice for one step
+    const finalEval = sent.findLast((m) => m.type === 'eval');
+    expect(finalEval).toMatchObject({ heldOut: { fromStep: 0, toStep: stoppedAt, total: 2 } });
+    const firstEval = sent.find((m) => m.type === 'eval');
+    expect(firstEval && 'heldOut' in firstEval).toBe(false);
   });
 
   it('a free-running fast run is throttled, and the last step is always sent before the final eval', async () => {

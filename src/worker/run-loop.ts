@@ -1,7 +1,8 @@
 // One GRPO run driven by UI messages, independent of the Web Worker global so it runs in Node tests: load ->
 // eval at step 0 -> train (pause / step / resume / stop between steps) -> final eval -> done. Messages go out
 // through an injected `post`, per-step ones throttled (ui-throttle.ts). Evaluations run at step 0, every
-// `eval.every` steps and after the last step, never twice for the same step. Every failure becomes an `error`
+// `eval.every` steps and after the last step (also after a Stop, unless declined), never twice for the same
+// step; each later one says how the held-out answers changed since step 0. Every failure becomes an `error`
 // message with the judge key redacted.
 import type { Backend } from '../engine/backend.ts';
 import type { LoadedModel } from '../engine/io/model-folder.ts';
@@ -11,6 +12,7 @@ import { fixedJudgeKeyProvider } from '../rl/rubric/judge-key.ts';
 import { Trainer } from '../rl/trainer.ts';
 import type { BackendPreference, RunSecrets, RunState, WorkerToUi } from './protocol.ts';
 import { stepRollouts } from './rollout-views.ts';
+import { heldOutChange, type ScoredAnswer } from './held-out-change.ts';
 import { realClock, UiThrottle, type Clock } from './ui-throttle.ts';
 import { CheckpointSaver, readCheckpointFiles } from './checkpoint-saver.ts';
 import type { CheckpointFiles } from './protocol.ts';
@@ -51,6 +53,8 @@ export class RunLoop {
   private lastStatus = '';
   private paused = false;
   private stopped = false;
+  /** Stop runs a final evaluation of the last step unless the person declined it. */
+  private evaluateOnStop = true;
   /** `step` requests not yet run (each is one update while paused). */
   private stepsRequested = 0;
   /** Resolves the pending wait while paused, if any. */
@@ -93,8 +97,10 @@ export class RunLoop {
     this.saver?.setEvery(steps);
   }
 
-  stop(): void {
+  /** Stop after the step in progress, then evaluate that step unless `evaluate` is false. */
+  stop(evaluate = true): void {
     this.stopped = true;
+    this.evaluateOnStop = evaluate;
     this.wake?.();
   }
 
@@ -131,11 +137,15 @@ export class RunLoop {
     if (this.stopped) return this.status('done', 'Stopped before training');
 
     let lastEval = restored ? restored.state.step : -1;
+    // The step-0 answers, to say which held-out problems each later evaluation got right that it did not.
+    let baseline: ScoredAnswer[] | null = null;
     const runEval = async (message: string) => {
       this.status('training', message, { backend: deviceName });
       const result = await trainer.evaluate();
       lastEval = trainer.stepIndex;
-      this.send({ type: 'eval', step: trainer.stepIndex, metrics: result.metrics });
+      if (trainer.stepIndex === 0) baseline = result.samples;
+      const heldOut = baseline && trainer.stepIndex > 0 ? heldOutChange(baseline, 0, result.samples, trainer.stepIndex) : null;
+      this.send({ type: 'eval', step: trainer.stepIndex, metrics: result.metrics, ...(heldOut ? { heldOut } : {}) });
       this.warn(result.events);
       return result;
     };
@@ -166,7 +176,8 @@ export class RunLoop {
       this.throttle.metrics(messages);
       this.throttle.rollouts(() => stepRollouts(result.step, result.samples, tokenizer, criteria));
       this.warn(result.events);
-      if (evalDueAfter(result.step, config.steps, config.eval.every)) await runEval(`Evaluating at step ${result.step}…`);
+      // A Stop during the step skips the periodic eval: the final one below evaluates this same step.
+      if (evalDueAfter(result.step, config.steps, config.eval.every) && !this.stopped) await runEval(`Evaluating at step ${result.step}…`);
       if (saver.due(result.step) && result.step < config.steps) await checkpoint('every');
 
       // Yield to the event loop so pause/step/stop messages are handled between steps.
@@ -174,6 +185,8 @@ export class RunLoop {
     }
 
     if (this.stopped) {
+      // Results say where the run ended, not where it last happened to be evaluated.
+      if (this.evaluateOnStop && lastEval !== trainer.stepIndex) await runEval(`Final evaluation at step ${trainer.stepIndex}…`);
       await checkpoint('stop');
       return this.status('done', `Stopped at step ${trainer.stepIndex}`);
     }

@@ -44,7 +44,7 @@ scope.onmessage = (event: MessageEvent<UiToWorker>) => {
       current?.step();
       return;
     case 'stop':
-      current?.stop();
+      current?.stop(message.evaluate ?? true);
       return;
     // Runs that last (issue 13): the checkpoint cadence, a resumed run, a model export (checkpoint-saver.ts, checkpoint-export.ts).
     case 'checkpoint-every':

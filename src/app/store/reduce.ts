@@ -108,7 +108,8 @@ export function reduceWorkerMessage(state: RunViewState, message: WorkerToUi): R
     }
     case 'eval': {
       const point = { step: message.step, metrics: message.metrics };
-      return { patch: withCurrentRun(state, (run) => ({ ...run, evals: appendDownsampled(run.evals, point) })), send: [] };
+      const heldOut = message.heldOut ? { heldOut: message.heldOut } : {};
+      return { patch: withCurrentRun(state, (run) => ({ ...run, evals: appendDownsampled(run.evals, point), ...heldOut })), send: [] };
     }
     case 'rollouts':
       return { patch: withCurrentRun(state, (run) => ({ ...run, rollouts: keepRollouts(run.rollouts, message.rollouts) })), send: [] };

@@ -27,6 +27,9 @@ export interface RunSlice extends RunViewState {
   /** Exactly one GRPO update (starting a paused run first when none is going). */
   stepOnce: () => void;
   stop: () => void;
+  /** Stop (and the end of a run) evaluates the last step on the held-out set unless the person unticks this. */
+  evaluateOnStop: boolean;
+  setEvaluateOnStop: (evaluate: boolean) => void;
   /** Terminate the worker and return to step 0; the next Train starts from the same seed and init. */
   reset: () => void;
   renameRun: (id: string, name: string) => void;
@@ -112,9 +115,12 @@ export const createRunSlice: StateCreator<PlaygroundState, [], [], RunSlice> = (
       if (reduction.send[0]?.type === 'start') sendCheckpointEvery();
     },
     stop: () => {
-      send({ type: 'stop' });
-      set({ message: 'Stopping after the current step…' });
+      const evaluate = get().evaluateOnStop;
+      send({ type: 'stop', evaluate });
+      set({ message: evaluate ? 'Stopping after the current step, then evaluating it…' : 'Stopping after the current step…' });
     },
+    evaluateOnStop: true,
+    setEvaluateOnStop: (evaluateOnStop) => set({ evaluateOnStop }),
     reset: () => {
       worker?.terminate();
       worker = null;

@@ -2,7 +2,7 @@
 // fresh page): the exact config it used, its metric series, warnings and the rollouts of recent steps. The
 // store keeps a list of them; the current run is the last one unless Reset detached it.
 import type { RunConfig } from '../../rl/config/schema.ts';
-import type { RunState, StepRollouts } from '../../worker/protocol.ts';
+import type { HeldOutChange, RunState, StepRollouts } from '../../worker/protocol.ts';
 import type { CurveSummary } from '../share/initial-config.ts';
 
 /** Longest metric series kept in state; longer runs are thinned to every other point. */
@@ -43,6 +43,8 @@ export interface RunRecord {
   warnings: RunWarning[];
   /** Kept steps' rollouts, oldest first (see keepRollouts for which steps survive). */
   rollouts: StepRollouts[];
+  /** How the held-out answers changed from step 0 to the latest evaluation (none before a second one). */
+  heldOut?: HeldOutChange;
 }
 
 /**
