@@ -1,6 +1,6 @@
 // The trained model of a checkpointed run as a Hugging Face folder (config.json, model.safetensors, tokenizer
 // files): the run's model is loaded, the checkpoint restored into a trainer, and its weights written the way the
-// CLI's --out writes them. Full fine-tuning only for now; a LoRA run is refused with one line.
+// CLI's --out writes them (for a LoRA run, the base with the adapters merged in: Trainer.weights()).
 import type { RunConfig } from '../rl/config/schema.ts';
 import { modelFolderFiles } from '../engine/io/model-folder.ts';
 import { Trainer } from '../rl/trainer.ts';
@@ -10,8 +10,7 @@ import { readCheckpointFiles } from './checkpoint-saver.ts';
 
 type Load = (config: RunConfig, preference: BackendPreference, progress: (message: string) => void) => Promise<LoadedRun>;
 
-export async function exportModelFiles(config: RunConfig, files: CheckpointFiles, load: Load): Promise<[string, Uint8Array][]> {
-  if (config.lora) throw new Error('Exporting a LoRA run from the page is not supported yet: use the CLI (train --resume DIR --out DIR).');
+export async function exportModelFiles(files: CheckpointFiles, load: Load): Promise<[string, Uint8Array][]> {
   const checkpoint = readCheckpointFiles(files);
   // The CPU backend: an export must not compete with a training run for the GPU, and its weights are exact.
   const { model, backend } = await load(checkpoint.config, 'cpu', () => {});
