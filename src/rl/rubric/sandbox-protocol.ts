@@ -12,7 +12,8 @@ export type SandboxJob =
 export type WireResult = { value: number | boolean } | { error: string };
 
 export type ToSandbox =
-  | { type: 'job'; id: number; job: SandboxJob }
+  /** `clock` (where SharedArrayBuffer can be sent): the thread records there which item runs and since when. */
+  | { type: 'job'; id: number; job: SandboxJob; clock?: SharedArrayBuffer }
   /** Load QuickJS for this limit now (a spare thread, so it is ready the moment it takes over). */
   | { type: 'warm'; memoryLimitBytes: number };
 
@@ -28,3 +29,19 @@ export type FromSandbox =
   | { type: 'done'; id: number; problem?: string | null }
   /** The job could not run at all (the engine did not load). */
   | { type: 'failed'; id: number; message: string };
+
+/** Bytes of a job's clock: Int32 counts of items started and finished, then the Float64 start time of the latest. */
+export const CLOCK_BYTES = 16;
+
+export interface ClockViews {
+  /** [0]: items of the job started (the one running is started - 1); [1]: items finished (results posted or about to be). */
+  started: Int32Array;
+  /** [0]: when it started, in ms since the epoch (performance.timeOrigin + performance.now(): the same in every thread). */
+  at: Float64Array;
+}
+
+export function clockViews(buffer: SharedArrayBuffer): ClockViews {
+  return { started: new Int32Array(buffer, 0, 2), at: new Float64Array(buffer, 8, 1) };
+}
+
+export const epochMs = (): number => performance.timeOrigin + performance.now();

@@ -7,13 +7,16 @@
 // Contract:
 // - A whole batch travels in one message; the thread streams each result back as it is known (that stream is
 //   also the watchdog's sign of progress). Items run in order, so the item in flight is the first without a result.
+//   Where memory can be shared, the thread also records which item runs since when, and the watchdog measures
+//   the item by that clock: a busy host that reads a result late, or a thread descheduled before an item, kills
+//   nothing (only an item that really ran past its limit + grace is stopped).
 // - Memory: a thread holds one QuickJS module whose WebAssembly memory is capped (sandbox-quickjs.ts); the caps of
 //   live threads sum to at most SANDBOX_MEMORY_BUDGET (idle threads are ended, least recently used first, or a job
 //   waits), and a thread idle for IDLE_RELEASE_MS is ended, which returns all its memory.
 // - A thread that crashes mid-job fails the item in flight only. If threads cannot start at all, `runJob` throws
 //   SandboxUnavailable and the caller runs the engine in its own thread (without the hard deadline).
 import { moduleCapBytes, type SandboxLimits } from './sandbox-quickjs.ts';
-import type { FromSandbox, SandboxJob, ToSandbox, WireResult } from './sandbox-protocol.ts';
+import { CLOCK_BYTES, clockViews, epochMs, type FromSandbox, type SandboxJob, type ToSandbox, type WireResult } from './sandbox-protocol.ts';
 
 /** A started sandbox thread, as the host sees it. */
 export interface SandboxPort {
@@ -83,6 +86,14 @@ type Attempt =
   | { kind: 'failed'; message: string };
 
 let nextJobId = 1;
+
+/** Re-checks of the shared clock before the watchdog gives up on an item anyway. */
+const MAX_CLOCK_WAITS = 100;
+
+/** A job's clock can be shared with the thread (Node; a cross-origin-isolated page). */
+function canShareMemory(): boolean {
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
 
 /** The threads of one memory cap: one job at a time, in order. */
 class SandboxSlot {
@@ -205,9 +216,13 @@ class SandboxSlot {
     }
     const port = this.port;
     const id = nextJobId++;
+    const buffer = canShareMemory() ? new SharedArrayBuffer(CLOCK_BYTES) : undefined;
+    const clock = buffer ? clockViews(buffer) : null;
     return new Promise<Attempt>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       let began = false;
+      let received = 0;
+      let waits = 0;
       const finish = (a: Attempt) => {
         clearTimeout(timer);
         this.events = null;
@@ -215,23 +230,44 @@ class SandboxSlot {
         else this.replaceKilled(port);
         resolve(a);
       };
-      const arm = (ms: number, onTimeout: () => Attempt) => {
+      const arm = (ms: number, onTimeout: () => void) => {
         clearTimeout(timer);
-        timer = setTimeout(() => finish(onTimeout()), ms);
+        timer = setTimeout(onTimeout, ms);
       };
-      const notStarted = (): Attempt => ({ kind: 'crash', reason: `no answer within ${STARTUP_MS / 1000} s`, began });
-      const timedOut = (): Attempt => ({ kind: 'timeout' });
+      const notStarted = () => finish({ kind: 'crash', reason: `no answer within ${STARTUP_MS / 1000} s`, began });
+      const timedOut = () => finish({ kind: 'timeout' });
+      /**
+       * An item's time is up by the host's clock. With a shared clock, measure it by the thread's: the item may
+       * have started late (the thread was descheduled) or finished with its result still in the message queue.
+       */
+      const itemTimedOut = () => {
+        if (clock && waits++ < MAX_CLOCK_WAITS) {
+          const started = Atomics.load(clock.started, 0);
+          const finished = Atomics.load(clock.started, 1);
+          const left = clock.at[0] + plan.itemMs - epochMs();
+          if (finished > received) return arm(10, itemTimedOut); // its result is on its way
+          if (started <= received) return arm(plan.itemMs, itemTimedOut); // between items: our code, not the guest's
+          if (left > 0) return arm(left, itemTimedOut); // it started late
+        }
+        timedOut();
+      };
+      const armItem = () => {
+        waits = 0;
+        arm(plan.itemMs, itemTimedOut);
+      };
       this.events = {
         message: (m) => {
           if (m.id !== id) return;
           if (m.type === 'begin') {
-            arm((began ? 0 : plan.startMs) + plan.itemMs, timedOut); // compiling, or (regex, reload) the first item
+            if (began || plan.startMs === 0) armItem();
+            else arm(plan.startMs + plan.itemMs, timedOut); // compiling (then the first item)
             began = true;
-          } else if (m.type === 'compiled') arm(plan.itemMs, timedOut);
+          } else if (m.type === 'compiled') armItem();
           else if (m.type === 'loading') arm(STARTUP_MS, notStarted);
           else if (m.type === 'item') {
+            received++;
             onItem(m.index, m.result);
-            arm(plan.itemMs, timedOut);
+            armItem();
           } else if (m.type === 'done') finish({ kind: 'done', problem: m.problem });
           else finish({ kind: 'failed', message: m.message });
         },
@@ -239,7 +275,7 @@ class SandboxSlot {
       };
       arm(STARTUP_MS, notStarted);
       port.hold(true);
-      port.post({ type: 'job', id, job });
+      port.post({ type: 'job', id, job, clock: buffer });
     });
   }
 }

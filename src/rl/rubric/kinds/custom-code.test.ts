@@ -83,7 +83,7 @@ describe('custom_code', () => {
     ]);
     expect(await run('function f(n) { return f(n + 1) + 1 } return f(0)', ['x'])).toEqual([expect.stringMatching(/^custom code exceeded the stack limit/)]);
     expect(await run('return 2', ['after'])).toEqual([2]);
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(performance.now() - t0).toBeLessThan(8000); // includes starting a sandbox thread for the 8 MB limit
   });
 
   it('clear messages: syntax error, throw, non-number returns; NaN counts as an error', async () => {
@@ -126,13 +126,13 @@ describe('custom_code', () => {
   it('a built-in looping in C (never interrupted by QuickJS) is stopped too: that completion scores 0, counted', async () => {
     const rubric = new Rubric([
       { name: 'correct_answer', kind: 'correct_answer', weight: 1, params: {} },
-      { name: 'hostile', kind: 'custom_code', weight: 1, params: { code: 'if (completion.includes("9")) return Array.prototype.indexOf.call({ length: 1e15 }, 1); return 0.5', timeLimitMs: 50 } },
+      { name: 'hostile', kind: 'custom_code', weight: 1, params: { code: 'if (completion.includes("9")) return Array.prototype.indexOf.call({ length: 1e15 }, 1); return 0.5', timeLimitMs: 200 } },
     ]);
     const t0 = performance.now();
     const b = await rubric.scoreBatch([ctx('<answer>8</answer>'), ctx('<answer>9</answer>'), ctx('<answer>8</answer>')]);
     expect(performance.now() - t0).toBeLessThan(10_000); // never returned before the watchdog
     expect(b.scores).toEqual({ correct_answer: [1, 0, 1], hostile: [0.5, 0, 0.5] });
     expect(b.errors).toEqual({ correct_answer: 0, hostile: 1 });
-    expect(b.errorMessages.hostile).toBe('custom code exceeded the time limit (50 ms)');
+    expect(b.errorMessages.hostile).toBe('custom code exceeded the time limit (200 ms)');
   });
 });
