@@ -2,7 +2,7 @@
 // mid-way and resumed from its checkpoint posts the same metrics, bit for bit, as the same run never interrupted
 // (compared through the Metrics JSONL export); runs, names and Compare survive reloads; Delete; the whole-run
 // file imports back as a new run; the model zip is a Hugging Face folder whose safetensors parse; a storage
-// quota error is one message and the run goes on.
+// quota error is one message and the run goes on; a chart saved as SVG and PNG.
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
@@ -180,5 +180,27 @@ test('a storage quota error is one message; the run trains on in memory to the e
   await openCompare(page);
   await expect(page.getByTestId('run-row').first()).toContainText(`${STEPS} / ${STEPS}`);
   await page.screenshot({ path: 'test-results/screenshots/quota-error.png', fullPage: true });
+
+  // A chart as SVG and PNG (the in-memory run is drawn whatever the storage did).
+  await page.getByRole('tab', { name: 'Charts' }).click();
+  const chartSelect = page.getByLabel('Chart to save');
+  await chartSelect.focus();
+  await chartSelect.selectOption({ label: 'Reward' });
+  const save = async (format: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: format, exact: true }).click()]);
+    const path = test.info().outputPath(download.suggestedFilename());
+    await download.saveAs(path);
+    return readFile(path);
+  };
+  const svg = (await save('SVG')).toString('utf8');
+  expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg).toContain('>Reward</text>');
+  // The run's line, with its colour written on the element (no stylesheet travels with the file).
+  const stroke = await page.getByTestId('reward-chart').locator('path.plot-line').last().evaluate((p) => getComputedStyle(p).stroke);
+  expect(stroke).toMatch(/^rgb/);
+  expect(svg).toContain(`stroke: ${stroke};`);
+  const png = await save('PNG');
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.byteLength).toBeGreaterThan(2000);
   expect(errors, errors.join('\n')).toEqual([]);
 });

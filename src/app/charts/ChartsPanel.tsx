@@ -7,6 +7,7 @@ import { chartRuns } from './chart-runs.ts';
 import { RunCharts } from './RunCharts.tsx';
 import { RunLegend } from './RunLegend.tsx';
 import { SmoothingSlider } from './SmoothingSlider.tsx';
+import { ChartImageExport } from '../export/ChartImageExport.tsx';
 
 export function ChartsPanel() {
   const all = useAllRuns();
@@ -36,6 +37,7 @@ export function ChartsPanel() {
           </label>
         </div>
         <RunLegend runs={runs} />
+        <ChartImageExport />
       </div>
       <RunCharts runs={runs} primary={current} totalSteps={totalSteps} emptyText={current ? 'Waiting for the first step…' : 'Press Train to start a run.'} />
     </div>
