@@ -4,7 +4,8 @@
 // served by a small static server here (cross-origin isolation headers as in vite.config.ts; files read on each
 // request, so a redeploy is seen).
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -12,7 +13,8 @@ import { watchErrors } from './page-errors.ts';
 import { defaultRunConfig } from '../src/rl/config/schema.ts';
 import { encodeShareHash } from '../src/rl/config/share.ts';
 
-const DIST = join(import.meta.dirname, '..', 'test-results', 'pwa-dist');
+// Outside test-results/, which another Playwright run on this machine may empty while this one serves it.
+let DIST = '';
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json', '.safetensors': 'application/octet-stream',
@@ -23,6 +25,7 @@ let origin = '';
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
+  DIST = await mkdtemp(join(tmpdir(), 'grpo-pwa-dist-'));
   execFileSync('npx', ['vite', 'build', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'error'], { stdio: 'pipe', timeout: 200_000 });
   server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -45,7 +48,10 @@ test.beforeAll(async () => {
   origin = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
 });
 
-test.afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+test.afterAll(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  if (DIST) await rm(DIST, { recursive: true, force: true });
+});
 
 function tinyConfig() {
   const config = defaultRunConfig();
