@@ -3,7 +3,7 @@
 // to the checkpoint's step first, so the resumed steps replace what came after it).
 import { useStore } from '../store.ts';
 import type { RunRecord } from '../store/runs.ts';
-import { isActive } from '../store/reduce.ts';
+import { isActive, nextRunNumber } from '../store/reduce.ts';
 import type { CheckpointFiles } from '../../worker/protocol.ts';
 import { PER_RUN_STORES, runKeyRange, type RunsDb } from './db.ts';
 import { usePersist } from './persist-store.ts';
@@ -23,7 +23,7 @@ export async function startPersisting(): Promise<void> {
   }
   try {
     const saved = await readSavedRuns(db);
-    useStore.setState((s) => ({ runs: [...saved.runs.filter((r) => !s.runs.some((x) => x.id === r.id)), ...s.runs] }));
+    useStore.setState((s) => mergeSaved(saved.runs, s.runs, s.currentRunId));
     usePersist.setState({ checkpoints: saved.checkpoints });
     startWriter(db, saved.runs, saved.createdAt);
   } catch (err) {
@@ -32,6 +32,23 @@ export async function startPersisting(): Promise<void> {
     usePersist.setState({ restored: true });
     void refreshUsage(true);
   }
+}
+
+/**
+ * Saved runs first, then the page's own. A run started before the saved ones came back (a fast click on Train)
+ * may have taken a saved run's id: it is renumbered, so it never writes over the saved one.
+ */
+export function mergeSaved(saved: RunRecord[], live: RunRecord[], currentRunId: string | null): { runs: RunRecord[]; currentRunId: string | null } {
+  const taken = new Set(saved.map((r) => r.id));
+  let next = nextRunNumber([...saved, ...live]);
+  let current = currentRunId;
+  const renamed = live.map((r) => {
+    if (r.reference || !taken.has(r.id)) return r;
+    const id = `run-${next++}`;
+    if (r.id === currentRunId) current = id;
+    return { ...r, id };
+  });
+  return { runs: [...saved, ...renamed], currentRunId: current };
 }
 
 /** Store the worker's checkpoint of run `runId` (replacing its previous one, in one transaction). */
