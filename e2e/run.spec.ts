@@ -134,7 +134,7 @@ test('step, train, pause, reset and compare runs', async ({ page }) => {
   await expectState(page, 'done');
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(page.getByTestId('run-row')).toHaveCount(2);
-  await expect(page.getByLabel('Name of run 2')).toHaveValue('Run 2 · arithmetic');
+  await expect(page.getByLabel('Name of run 2')).toHaveValue(/^Run 2 · lr (×|÷|\S+ → )/); // named after what changed
   await page.getByLabel('Name of run 2').fill('faster lr');
   const diff = page.getByTestId('config-diff');
   await expect(diff).toContainText('grpo.learningRate');

@@ -110,38 +110,39 @@ const sameTicks = (a: readonly number[], b: readonly number[]) => a.length === b
  * Grid lines and tick labels. Memoised on what they show: a live chart redraws its lines several times a
  * second while its grid rarely changes (and each element costs, in React's development build especially).
  */
+function GridLines({ width, height, xTicks, yTicks, scales }: { width: number; height: number; xTicks: number[]; yTicks: number[]; scales: Scales }) {
+  const labels = formatTicks(yTicks);
+  const plotBottom = height - MARGIN.bottom;
+  return (
+    <g className="plot-grid">
+      {yTicks.map((t, i) => (
+        <g key={`y${t}`}>
+          <line x1={MARGIN.left} x2={width - MARGIN.right} y1={scales.y(t)} y2={scales.y(t)} />
+          <text x={MARGIN.left - 5} y={scales.y(t)} dy="0.32em" textAnchor="end">
+            {labels[i]}
+          </text>
+        </g>
+      ))}
+      {xTicks.map((t) => (
+        <g key={`x${t}`}>
+          <line x1={scales.x(t)} x2={scales.x(t)} y1={MARGIN.top} y2={plotBottom} />
+          <text x={scales.x(t)} y={plotBottom + 14} textAnchor="middle">
+            {t}
+          </text>
+        </g>
+      ))}
+    </g>
+  );
+}
+
 const PlotGrid = memo(
-  function PlotGrid({ width, height, xTicks, yTicks, scales }: { width: number; height: number; xTicks: number[]; yTicks: number[]; scales: Scales }) {
-    const labels = formatTicks(yTicks);
-    const plotBottom = height - MARGIN.bottom;
-    return (
-      <g className="plot-grid">
-        {yTicks.map((t, i) => (
-          <g key={`y${t}`}>
-            <line x1={MARGIN.left} x2={width - MARGIN.right} y1={scales.y(t)} y2={scales.y(t)} />
-            <text x={MARGIN.left - 5} y={scales.y(t)} dy="0.32em" textAnchor="end">
-              {labels[i]}
-            </text>
-          </g>
-        ))}
-        {xTicks.map((t) => (
-          <g key={`x${t}`}>
-            <line x1={scales.x(t)} x2={scales.x(t)} y1={MARGIN.top} y2={plotBottom} />
-            <text x={scales.x(t)} y={plotBottom + 14} textAnchor="middle">
-              {t}
-            </text>
-          </g>
-        ))}
-      </g>
-    );
-  },
+  GridLines,
   // The scales follow from the size and the ticks' ends, so equal sizes and ticks draw the same grid.
   (a, b) => a.width === b.width && a.height === b.height && sameTicks(a.xTicks, b.xTicks) && sameTicks(a.yTicks, b.yTicks),
 );
 
 /** One drawn line: its path, and markers on eval points (and on every point while there are few). */
-const Series = memo(
-  function Series({ points, line, dotted }: { points: [number, number][]; line: DrawnLine; dotted: boolean }) {
+function SeriesLine({ points, line, dotted }: { points: [number, number][]; line: DrawnLine; dotted: boolean }) {
   const marks = line.role === 'eval' ? 3 : line.role === 'smooth' && dotted && !line.reference ? 2 : 0;
   return (
     <g className={`plot-series plot-${line.role}`}>
@@ -158,7 +159,11 @@ const Series = memo(
       {marks > 0 && points.map(([x, y]) => <circle key={x} cx={x} cy={y} r={marks} fill={line.color} />)}
     </g>
   );
-  },
+}
+
+/** Redrawn only when the line's path or style changed (most lines of most charts do not, step to step). */
+const Series = memo(
+  SeriesLine,
   (a, b) =>
     a.dotted === b.dotted &&
     a.line.color === b.line.color &&

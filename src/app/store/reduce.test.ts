@@ -145,3 +145,27 @@ describe('Reset and the run history', () => {
     expect(h.state.runs[0].name).toBe('lr sweep');
   });
 });
+
+describe('the compute note and held-out changes', () => {
+  it('keeps the note on why a device was chosen while later statuses repeat the device, clears it for another', () => {
+    const h = harness();
+    h.apply(startRun(h.state, defaultRunConfig(), options));
+    h.receive(
+      { type: 'status', state: 'loading', backend: 'CPU', backendNote: 'No hardware GPU adapter: using the CPU.' },
+      { type: 'status', state: 'training', message: 'Evaluating before training…', backend: 'CPU' },
+      { type: 'status', state: 'training', backend: 'CPU' },
+    );
+    expect(h.state.backendNote).toBe('No hardware GPU adapter: using the CPU.');
+    h.receive({ type: 'status', state: 'training', backend: 'WebGPU (adapter)' });
+    expect(h.state.backendNote).toBeNull();
+  });
+
+  it('stores the latest held-out change with the run', () => {
+    const h = harness();
+    h.apply(startRun(h.state, defaultRunConfig(), options));
+    const heldOut = { fromStep: 0, toStep: 5, total: 4, fixed: 1, broken: 0, example: { prompt: '1+9', answer: '10', before: '01', after: '10' } };
+    h.receive({ type: 'eval', step: 0, metrics: { 'eval/accuracy': 0.25 } }, { type: 'eval', step: 5, metrics: { 'eval/accuracy': 0.5 }, heldOut });
+    expect(currentRun(h.state)?.heldOut).toEqual(heldOut);
+    expect(currentRun(h.state)?.evals.map((p) => p.step)).toEqual([0, 5]);
+  });
+});

@@ -92,7 +92,8 @@ export function reduceWorkerMessage(state: RunViewState, message: WorkerToUi): R
         status: message.state,
         message: message.message ?? null,
         backend: message.backend ?? state.backend,
-        backendNote: message.backendNote ?? (message.backend ? null : state.backendNote),
+        // The note on why this device was chosen stays until another device is named (statuses repeat the name).
+        backendNote: message.backendNote ?? (message.backend && message.backend !== state.backend ? null : state.backendNote),
         ...withCurrentRun(state, (run) => ({ ...run, state: message.state })),
       };
       if (message.state === 'paused' && state.pendingStep) {
@@ -153,7 +154,8 @@ export interface StartOptions {
 /** A new run (Train, or Step with no run going): appended to the history and made current. */
 export function startRun(state: RunViewState, config: RunConfig, options: StartOptions): Reduction {
   const startPaused = options.startPaused ?? false;
-  const run = newRun(nextRunNumber(state.runs), config);
+  const previous = state.runs.findLast((r) => !r.reference)?.config;
+  const run = newRun(nextRunNumber(state.runs), config, previous);
   return {
     patch: {
       runs: [...state.runs, run],

@@ -4,6 +4,7 @@
 import type { RunConfig } from '../../rl/config/schema.ts';
 import type { HeldOutChange, RunState, StepRollouts } from '../../worker/protocol.ts';
 import type { CurveSummary } from '../share/initial-config.ts';
+import { runName } from './run-names.ts';
 
 /** Longest metric series kept in state; longer runs are thinned to every other point. */
 export const MAX_POINTS = 500;
@@ -48,20 +49,21 @@ export interface RunRecord {
 }
 
 /**
- * Run colours, in order of creation (then again from the start). Distinct at a glance on white and for the
- * common colour-vision deficiencies (Okabe-Ito-like hues, darkened for contrast).
+ * Run colours, in order of creation (then again from the start): the Okabe-Ito palette, chosen to stay
+ * distinct for the common colour-vision deficiencies (its yellow left out: too faint on white). Neighbours
+ * differ in lightness too, so runs 1 and 2 never look alike.
  */
-export const RUN_PALETTE = ['#4f46e5', '#d97706', '#059669', '#db2777', '#0284c7', '#7c3aed', '#65a30d', '#b91c1c'] as const;
+export const RUN_PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
 /** The shared reference run is grey (and dashed), so it never looks like one of the user's runs. */
 export const REFERENCE_COLOR = '#6b7280';
 
 export const SHARED_RUN_ID = 'shared';
 
-/** A new run numbered `n` (1-based), named after its task ("Run 2 · arithmetic"). */
-export function newRun(n: number, config: RunConfig): RunRecord {
+/** A new run numbered `n` (1-based), named after what differs from `previous` ("Run 2 · lr ×10"), else its task. */
+export function newRun(n: number, config: RunConfig, previous?: RunConfig): RunRecord {
   return {
     id: `run-${n}`,
-    name: `Run ${n} · ${config.task.name}`,
+    name: runName(n, config, previous),
     color: RUN_PALETTE[(n - 1) % RUN_PALETTE.length],
     reference: false,
     config: structuredClone(config),

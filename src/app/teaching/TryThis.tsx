@@ -54,12 +54,10 @@ export function TryThis() {
                 disabled={running || linkPending || !applies}
                 onClick={() => run(s)}
                 data-starter={s.id}
-                aria-label={s.title}
-                aria-describedby={`starter-${s.id}-watch`}
                 title={applies ? undefined : 'Already so in the current settings'}
               >
                 <span className="try-this-title">{s.title}</span>
-                <span className="try-this-watch" id={`starter-${s.id}-watch`}>
+                <span className="try-this-watch">
                   {s.watch}
                 </span>
               </button>
