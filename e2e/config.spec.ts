@@ -233,6 +233,9 @@ test('a classroom link hides the panels it names', async ({ page }) => {
   await expect(page.getByTestId('rubric-panel')).toHaveCount(0);
   await expect(page.getByTestId('hyperparameters-panel')).toHaveCount(0);
   await expect(page.getByTestId('committed-config')).toHaveCount(0);
+  // Nothing else may change what is hidden: the starters that edit the rubric or hyperparameters are gone.
+  await expect(page.getByRole('button', { name: /Remove the format reward/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /Learning rate ×10/ })).toHaveCount(0);
 
   await page.goto('/#hide=customCode');
   await page.reload();

@@ -1,9 +1,11 @@
 // "Try this": clickable experiments above the run views. Each changes the current config (one pure starter
-// function, starters.ts) and says what to watch for; the user then presses Train. Disabled while a run is on.
+// function, starters.ts) and says what to watch for; the user then presses Train. Disabled while a run is on;
+// a starter that would change settings a classroom link hides is not offered (classroom-guard.ts).
 import { useState } from 'react';
 import { diffRunConfigs } from '../../rl/config/diff.ts';
 import { isActive, useStore } from '../store.ts';
-import { useHidden } from '../classroom.ts';
+import { pageHiddenControls, useHidden } from '../classroom.ts';
+import { changesHidden } from '../classroom-guard.ts';
 import { useShareDecisionPending } from '../share/share-link-store.ts';
 import { STARTERS, starterApplies, type Starter } from './starters.ts';
 import './teaching.css';
@@ -44,7 +46,7 @@ export function TryThis() {
               : 'One click changes the settings; then press Train.'}</span>
       </summary>
       <ul className="try-this-list">
-        {STARTERS.map((s) => {
+        {STARTERS.filter((s) => !changesHidden(config, s.apply(config), pageHiddenControls())).map((s) => {
           const applies = starterApplies(s, config);
           return (
             <li key={s.id}>
