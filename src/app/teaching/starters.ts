@@ -37,7 +37,9 @@ export const STARTERS: readonly Starter[] = [
   {
     id: 'format-only',
     title: 'Reward only the format',
-    watch: 'Reward rises while eval accuracy stays flat: the model learns the tags, not the answers (reward hacking).',
+    // Observed on the default preset (issue 14): tiny-arith already writes the tags, so the format reward is
+    // near its maximum from step 1 and only accuracy moves (down). The text says that, not a rise.
+    watch: 'The model already writes the tags, so the reward sits near its top from step 1 and says nothing about answers: watch eval accuracy drift while reward stays high.',
     apply: (c) => {
       const criteria = c.rubric.criteria.map((x) =>
         x.kind === 'xml_format' ? { ...x, weight: 1 } : { ...x, weight: 0 },
@@ -57,7 +59,9 @@ export const STARTERS: readonly Starter[] = [
   {
     id: 'lr-x10',
     title: 'Learning rate ×10',
-    watch: 'Steps get too big: reward jumps, then collapses, and completions turn to gibberish.',
+    // Observed on the default preset (issue 14): reward and accuracy fall within a few steps while the
+    // answers stay well-formed; no jump first, and no gibberish at this size.
+    watch: 'Steps get too big: reward and eval accuracy fall within a few steps while answers stay well-formed: the update overshoots.',
     apply: (c) => withGrpo(c, { learningRate: Math.min(1, c.grpo.learningRate * 10) }),
   },
   {
