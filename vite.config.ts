@@ -19,18 +19,11 @@ const crossOriginIsolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cro
 const pwa = VitePWA({
   registerType: 'prompt',
   injectRegister: false,
-  manifest: {
-    name: 'GRPO Playground',
-    short_name: 'GRPO Playground',
-    description: 'Reinforcement learning (GRPO) for a small language model, running in your browser.',
-    theme_color: '#4f46e5',
-    background_color: '#ffffff',
-    display: 'standalone',
-    start_url: '.',
-    icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
-  },
+  // The manifest is a static file (public/manifest.webmanifest), so the dev server serves it too: a generated one
+  // exists only in builds, and the dev server's HTML fallback for it was a console error in every dev page.
+  manifest: false,
   workbox: {
-    globPatterns: ['**/*.{js,css,html,wasm,json,safetensors,svg}'],
+    globPatterns: ['**/*.{js,css,html,wasm,json,safetensors,svg,webmanifest}'],
     // The bundled models' weights and tokenizers are a few MB at most; larger files are never bundled.
     maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
     navigateFallback: 'index.html',
