@@ -2,6 +2,7 @@
 // hardware WebGPU adapter, else the CPU saying why on stderr), with WebGPU from Dawn through the `webgpu`
 // package (a real GPU when its Vulkan driver is present, SwiftShader when VK_ICD_FILENAMES points at it). The
 // CPU backend uses min(cores, 8) threads for its heavy kernels (bit-identical to one thread).
+import { totalmem } from 'node:os';
 import type { Backend } from '../engine/backend.ts';
 import { BACKEND_PREFERENCES, BackendUnavailableError, chooseBackend, type BackendPreference } from '../engine/backend-choice.ts';
 import { CpuBackend } from '../engine/cpu/backend.ts';
@@ -16,7 +17,8 @@ export async function createBackend(choice: BackendChoice, opts: { threads?: num
   try {
     const chosen = await chooseBackend(choice, {
       gpu: nodeGpu,
-      cpu: async () => (await CpuBackend.create({ threads: opts.threads })) as unknown as Backend,
+      // The memory plan refuses CPU runs beyond 80% of this machine's memory, before allocating anything.
+      cpu: async () => (await CpuBackend.create({ threads: opts.threads, memoryBudgetBytes: Math.floor(totalmem() * 0.8) })) as unknown as Backend,
     });
     if (chosen.note) process.stderr.write(`${chosen.note}${chosen.fallback === 'software' ? ' (--backend webgpu forces it)' : ''}\n`);
     return chosen.backend;
