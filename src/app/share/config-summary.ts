@@ -11,9 +11,17 @@ function shortValue(v: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
+/** A changed value as one line per leaf: an added criterion shows its name, kind, weight and each param (its code). */
+function leafLines(path: string, v: unknown): string[] {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0) {
+    return Object.entries(v).flatMap(([k, x]) => leafLines(`${path}.${k}`, x));
+  }
+  return [`${path} = ${shortValue(v)}`];
+}
+
 /** e.g. ["grpo.learningRate = 0.005", "rubric.criteria[xml_format].weight = 0"]; empty for the default config. */
 export function nonDefaultSettings(config: RunConfig): string[] {
   return diffRunConfigs(getPreset(DEFAULT_PRESET), config)
     .filter((d) => d.path !== 'version')
-    .map((d) => `${d.path} = ${shortValue(d.b)}`);
+    .flatMap((d) => leafLines(d.path, d.b));
 }
