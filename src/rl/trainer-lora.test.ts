@@ -3,6 +3,7 @@
 // with a copy swapped in: every metric but the timings equal bit for bit on the CPU), and a LoRA run exports a PEFT adapter and
 // merged weights that compute the trained policy.
 import { describe, expect, it } from 'vitest';
+import type { TensorLike } from '../engine/backend.ts';
 import { CpuBackend } from '../engine/cpu/backend.ts';
 import { createTinyModel } from '../engine/io/model-folder.ts';
 import { Model } from '../engine/model.ts';
@@ -21,7 +22,7 @@ function loraConfig(): RunConfig {
   return config;
 }
 
-async function run(trainer: Trainer<Float32Array, Int32Array>, steps: number): Promise<StepResult[]> {
+async function run<F extends TensorLike, I extends TensorLike>(trainer: Trainer<F, I>, steps: number): Promise<StepResult[]> {
   const out: StepResult[] = [];
   for (let k = 0; k < steps; k++) out.push(await trainer.step());
   return out;
