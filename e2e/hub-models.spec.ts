@@ -158,6 +158,8 @@ test('a typed repo: quota error as one message, poisoned cache entry recovered, 
 
   // The Hub goes away: a fresh page still inspects the cached copy and trains from it.
   await hub.close();
+  // A real page load (going to the same URL with only its hash would not reload it and keep the paused run).
+  await page.goto('about:blank');
   await page.goto(pageUrl(hub.endpoint, hash));
   await page.getByLabel('Compute').selectOption('cpu');
   await expect(card(page)).toContainText('The Hub cannot be reached: showing the cached copy.');

@@ -32,7 +32,7 @@ test('a small run trains on WebGPU in the worker', async ({ page }) => {
     )
     .toBe('done');
   await expect(page.getByTestId('step-counter')).toHaveText('Step 2 / 2');
-  await expect(page.locator('.summary')).toContainText(/WebGPU.*swiftshader/i);
+  await expect(page.getByTestId('headline-backend')).toContainText(/WebGPU.*swiftshader/i);
   await page.screenshot({ path: 'test-results/train-webgpu.png', fullPage: true });
   expect(errors, errors.join('\n')).toEqual([]);
 });

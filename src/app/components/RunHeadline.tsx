@@ -32,7 +32,7 @@ export function RunHeadline() {
           <span className="headline-label">Reward</span>{' '}
           <strong data-testid="headline-reward">{h.reward ? `${h.reward.value.toFixed(3)} (step ${h.reward.step})` : '–'}</strong>
         </p>
-        <p className="headline-backend">
+        <p className="headline-backend" data-testid="headline-backend">
           <span className="headline-label">Backend</span> {backend ?? '–'}
         </p>
       </div>
