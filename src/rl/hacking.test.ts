@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../engine/rng.ts';
-import { HackingMonitor, hackingIndicators, theilSen, trend, type HackingEvent, type HackingOptions } from './hacking.ts';
+import { HackingMonitor, hackingIndicators, hackingOptionsFor, theilSen, trend, type HackingEvent, type HackingOptions } from './hacking.ts';
 import type { Metrics } from './metrics.ts';
 
 const OPTS: HackingOptions = { correctness: 'correct_answer', formatCriteria: ['xml_format'] };
@@ -166,6 +166,99 @@ describe('HackingMonitor: format without accuracy', () => {
     expect(simulate(60, { reward: () => 0.5, correct: flicker, format: () => 0.99 }).events).toEqual([]);
     const correct = (t: number) => (t <= 20 ? 0.2 : flicker(t));
     expect(kinds(simulate(80, { reward: () => 0.5, correct, format: () => 0.99 }).events)).toEqual(['format_without_accuracy']);
+  });
+});
+
+describe('HackingMonitor: collapse is not hacking', () => {
+  // The learning-rate x10 starter on tiny-arith (measured, issue 14): correctness 0.60 at step 1, ~0.02 from
+  // step 7 on, reward 0.80 -> ~0.21 (only the 0.2 format credit left), the format saturated throughout.
+  const correct = (t: number) => Math.max(0.02, 0.6 - 0.1 * (t - 1));
+  const collapsing = { correct, reward: (t: number) => 0.2 + correct(t), format: () => 0.99 };
+
+  it('a collapse (correctness 0.60 -> 0.02, reward falling too) is reported as a collapse, not as format learned', () => {
+    const { events, metrics } = simulate(30, collapsing, 0.01);
+    expect(kinds(events)).toEqual(['collapse']);
+    // correctness and the trends need 10 points: computable at step 10, confirmed at step 12
+    expect(events[0].step).toBe(12);
+    expect(events[0].message).toMatch(/^correct_answer collapsed from 0\.\d\d \(around step \d\) to 0\.0\d \(last 5 steps\), and the reward fell with it \(0\.\d\d -> 0\.2\d\)\. This is a training collapse, not reward hacking/);
+    expect(events[0].message).toMatch(/Lower the learning rate/);
+    expect(events[0].message).not.toMatch(/format/);
+    // value: the fall from the best (about 0.6, the mean of step 1 alone) to the recent mean (0.02)
+    expect(metrics[29]['hacking/collapse']).toBeGreaterThan(0.5);
+  });
+
+  it('without the fall (the same low correctness from the start) it is format without accuracy, not a collapse', () => {
+    const { events } = simulate(30, { correct: () => 0.02, reward: () => 0.22, format: () => 0.99 }, 0.01);
+    expect(kinds(events)).toEqual(['format_without_accuracy']);
+  });
+
+  it('correctness falling while the reward rises is hacking, not a collapse', () => {
+    const { events } = simulate(40, { correct: (t) => Math.max(0.05, 0.6 - 0.03 * t), reward: (t) => 0.3 + 0.02 * t, format: () => 0.5 }, 0.01);
+    expect(kinds(events)).toEqual(['reward_vs_correctness']);
+  });
+
+  it('an honest run with noisy correctness (0.6-0.9 per step) never reports a collapse', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { events } = simulate(120, { correct: (t) => Math.min(0.9, 0.6 + 0.01 * t), reward: (t) => 0.2 + Math.min(0.9, 0.6 + 0.01 * t), format: () => 0.99 }, 0.08, seed);
+      expect(events, `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it('the peak outlives the window: a collapse after 40 good steps is still measured from the best', () => {
+    const correct = (t: number) => (t <= 40 ? 0.8 : Math.max(0.05, 0.8 - 0.1 * (t - 40)));
+    const { events } = simulate(70, { correct, reward: (t) => 0.2 + correct(t), format: () => 0.99 }, 0.01);
+    expect(kinds(events)).toEqual(['collapse']);
+    expect(events[0].message).toMatch(/collapsed from 0\.8\d/);
+  });
+
+  it('a restored monitor keeps its peak (and a checkpoint without one restores)', () => {
+    const a = simulate(10, collapsing, 0).monitor;
+    const b = new HackingMonitor(OPTS);
+    b.restore(a.snapshot());
+    const old = a.snapshot();
+    delete old.peak;
+    const c = new HackingMonitor(OPTS);
+    c.restore(old);
+    const events = (m: HackingMonitor) => {
+      const out: HackingEvent[] = [];
+      for (let t = 11; t <= 20; t++) out.push(...m.update({ reward: 0.22, 'rewards/correct_answer/mean': 0.02, 'rewards/xml_format/mean': 0.99, 'completions/mean_length': 12 }, t).events);
+      return kinds(out);
+    };
+    expect(events(b)).toEqual(['collapse']);
+    // without the peak the fall before the restore is unknown: no collapse, and format without accuracy may fire
+    expect(events(c)).not.toContain('collapse');
+  });
+});
+
+describe('messages name only rewarded criteria', () => {
+  it('hackingOptionsFor: format criteria with weight 0 are not watched; rewarded lists weight > 0', () => {
+    const criteria = [
+      { name: 'correct_answer', kind: 'correct_answer', weight: 1 },
+      { name: 'xml_format', kind: 'xml_format', weight: 0 },
+      { name: 'tags', kind: 'xml_format', weight: 0.2 },
+      { name: 'short', kind: 'length', weight: 0.5 },
+    ];
+    expect(hackingOptionsFor(criteria, 'correct_answer')).toEqual({ correctness: 'correct_answer', formatCriteria: ['tags'], rewarded: ['correct_answer', 'tags', 'short'] });
+  });
+
+  it('a weight-0 format criterion that is saturated raises no "format credit" warning', () => {
+    const options = hackingOptionsFor(
+      [
+        { name: 'correct_answer', kind: 'correct_answer', weight: 1 },
+        { name: 'xml_format', kind: 'xml_format', weight: 0 },
+      ],
+      'correct_answer',
+    );
+    expect(simulate(30, { reward: () => 0.2, correct: () => 0.2, format: () => 0.99 }, 0, 1, options).events).toEqual([]);
+  });
+
+  it('reward vs correctness names the rewarded criteria the reward comes from, and says when correctness is unrewarded', () => {
+    const rewardedFormat = { ...OPTS, rewarded: ['correct_answer', 'xml_format'] };
+    const a = simulate(40, { reward: (t) => 0.2 + 0.02 * t, correct: () => 0.3 }, 0, 1, rewardedFormat).events;
+    expect(a[0].message).toMatch(/The reward is growing from xml_format, not from solving the task:/);
+    const formatOnly = { ...OPTS, rewarded: ['xml_format'] };
+    const b = simulate(40, { reward: (t) => 0.2 + 0.02 * t, correct: () => 0.3 }, 0, 1, formatOnly).events;
+    expect(b[0].message).toMatch(/growing from xml_format, not from solving the task \(correct_answer is logged but not rewarded: weight 0\)/);
   });
 });
 

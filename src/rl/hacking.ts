@@ -9,21 +9,27 @@
 //   hacking/length_inflation        relative growth of `completions/mean_length` over the window (0.5 = +50%).
 //                                   Fires at >= lengthGrowth (beyond noise) while correctness is flat.
 //   hacking/format_without_accuracy (highest format-criterion mean) - (correctness mean), both over the last
-//                                   recentSteps steps. Fires when a format criterion is above formatSaturation
-//                                   while correctness is below accuracyLow.
+//                                   recentSteps steps. Fires when a rewarded format criterion is above
+//                                   formatSaturation while correctness is below accuracyLow, unless correctness
+//                                   collapsed (then the model did not "learn the format instead": it lost the task).
+//   hacking/collapse                fall of correctness from its best so far in the run (means over recentSteps
+//                                   steps). Fires when it fell by >= collapseDrop and to at most half its best
+//                                   while the reward fell too (by >= rewardRise): not hacking, a training collapse
+//                                   (e.g. a learning rate too high), and its message says so.
 //
 // Correctness is `rewards/<correctness>/mean` (the task's correctness criterion scored on the same training
 // completions, one point per step) when the window has minPoints of it, else `eval/accuracy` when the window
 // has minEvalPoints evaluations. Changes over the window are Theil-Sen slopes (the median of pairwise slopes,
 // robust to single outliers) times the window's span; "beyond noise" means larger than z standard errors,
 // estimated from the residuals around that line (an outlier inflates it, which only makes a trigger rarer).
+// Messages name only criteria that are rewarded (weight > 0); `hackingOptionsFor` builds the options from a rubric.
 // Noise does not flap the events: an indicator turns on after confirmSteps consecutive steps with its
 // condition, and off only after clearSteps consecutive steps in which even a looser version of it fails
 // (rises may halve, the correctness flat limit doubles, the saturation and accuracy thresholds move by 0.05).
 
 import { hackingMetric, METRIC, rewardMeanMetric, type Metrics } from './metrics.ts';
 
-export const HACKING_KINDS = ['reward_vs_correctness', 'length_inflation', 'format_without_accuracy'] as const;
+export const HACKING_KINDS = ['reward_vs_correctness', 'length_inflation', 'format_without_accuracy', 'collapse'] as const;
 
 export type HackingKind = (typeof HACKING_KINDS)[number];
 
@@ -37,8 +43,13 @@ export interface HackingEvent {
 export interface HackingOptions {
   /** Name of the rubric criterion that measures correctness: its `rewards/<name>/mean` is the correctness series. */
   correctness: string;
-  /** Names of format criteria (e.g. those of kind xml_format) watched for saturation. */
+  /** Names of rewarded (weight > 0) format criteria (e.g. those of kind xml_format) watched for saturation. */
   formatCriteria?: readonly string[];
+  /**
+   * Names of the criteria with weight > 0, for the messages (which criteria the reward comes from). Undefined:
+   * unknown, and messages name none.
+   */
+  rewarded?: readonly string[];
   /** Steps in the sliding window. Default 20. */
   window?: number;
   /** Training-metric points a trend needs inside the window. Default 10. */
@@ -55,8 +66,10 @@ export interface HackingOptions {
   formatSaturation?: number;
   /** Correctness is low below this mean. Default 0.5. */
   accuracyLow?: number;
-  /** Steps averaged for the saturation check. Default 5. */
+  /** Steps averaged for the saturation and collapse checks. Default 5. */
   recentSteps?: number;
+  /** Fall of correctness from its best so far in the run that counts as a collapse (with halving). Default 0.25. */
+  collapseDrop?: number;
   /** Standard errors a change must exceed to count as more than noise. Default 3. */
   z?: number;
   /** Consecutive steps with the condition before an indicator turns on (and its event is emitted). Default 3. */
@@ -65,7 +78,7 @@ export interface HackingOptions {
   clearSteps?: number;
 }
 
-const DEFAULTS: Required<Omit<HackingOptions, 'correctness'>> = {
+const DEFAULTS: Required<Omit<HackingOptions, 'correctness' | 'rewarded'>> = {
   formatCriteria: [],
   window: 20,
   minPoints: 10,
@@ -76,18 +89,47 @@ const DEFAULTS: Required<Omit<HackingOptions, 'correctness'>> = {
   formatSaturation: 0.95,
   accuracyLow: 0.5,
   recentSteps: 5,
+  collapseDrop: 0.25,
   z: 3,
   confirmSteps: 3,
   clearSteps: 5,
 };
 
-type ResolvedOptions = Required<HackingOptions>;
+type ResolvedOptions = Required<Omit<HackingOptions, 'rewarded'>> & Pick<HackingOptions, 'rewarded'>;
 
 /** The options with defaults filled in (a field given as undefined takes its default). */
 export function resolveHackingOptions(options: HackingOptions): ResolvedOptions {
   const out: Record<string, unknown> = { ...DEFAULTS };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) out[k] = v;
   return out as ResolvedOptions;
+}
+
+/** A rubric criterion as the options builder needs it. */
+export interface WeightedCriterion {
+  name: string;
+  kind: string;
+  weight: number;
+}
+
+/**
+ * Options for a rubric: correctness is the criterion of the task's correctness kind (else that kind's name),
+ * the watched format criteria are the rewarded xml_format ones, and `rewarded` lists every weight > 0.
+ */
+export function hackingOptionsFor(criteria: readonly WeightedCriterion[], correctnessKind: string): HackingOptions {
+  return {
+    correctness: criteria.find((c) => c.kind === correctnessKind)?.name ?? correctnessKind,
+    formatCriteria: criteria.filter((c) => c.kind === 'xml_format' && c.weight > 0).map((c) => c.name),
+    rewarded: criteria.filter((c) => c.weight > 0).map((c) => c.name),
+  };
+}
+
+/** The best correctness (mean over recentSteps steps) seen so far in a run, with the reward at that point. */
+export interface CorrectnessPeak {
+  /** Which series it is (the correctness criterion or eval/accuracy). */
+  label: string;
+  step: number;
+  correctness: number;
+  reward: number;
 }
 
 /** One step of metric history (a training step's metrics, with eval metrics merged in when it ran one). */
@@ -187,11 +229,45 @@ function recentMean(points: readonly Point[], lastStep: number, steps: number): 
   return use.reduce((a, p) => a + p.y, 0) / use.length;
 }
 
+/** The correctness series of the window: the criterion's training means when there are enough, else eval/accuracy. */
+function correctnessSeries(inWindow: readonly StepRecord[], o: ResolvedOptions): { points: Point[]; label: string } | null {
+  const train = series(inWindow, rewardMeanMetric(o.correctness));
+  if (train.length >= o.minPoints) return { points: train, label: o.correctness };
+  const evals = series(inWindow, METRIC.evalAccuracy);
+  if (evals.length >= o.minEvalPoints) return { points: evals, label: METRIC.evalAccuracy };
+  return null;
+}
+
 /**
- * The three indicators at the last record of `history` (records in increasing step order), over the window
- * ending there. An indicator is absent while its inputs are missing or too few.
+ * Correctness (the criterion's training means if logged, else eval/accuracy) and reward at the last record,
+ * each the mean over its last recentSteps steps however few points there are (the monitor keeps the best of
+ * these as the run's peak, which must include the run's start), or null without both.
  */
-export function hackingIndicators(history: readonly StepRecord[], options: HackingOptions): Partial<Record<HackingKind, IndicatorReading>> {
+export function recentCorrectness(history: readonly StepRecord[], options: HackingOptions): CorrectnessPeak | null {
+  const o = resolveHackingOptions(options);
+  if (history.length === 0) return null;
+  const last = history[history.length - 1].step;
+  const inWindow = history.filter((r) => r.step > last - o.window);
+  const train = series(inWindow, rewardMeanMetric(o.correctness));
+  const c = train.length ? { points: train, label: o.correctness } : { points: series(inWindow, METRIC.evalAccuracy), label: METRIC.evalAccuracy };
+  const rewards = series(inWindow, METRIC.reward);
+  if (c.points.length === 0 || rewards.length === 0) return null;
+  return { label: c.label, step: last, correctness: recentMean(c.points, last, o.recentSteps), reward: recentMean(rewards, last, o.recentSteps) };
+}
+
+/** "xml_format" or "xml_format and length": names joined for a message. */
+const names = (xs: readonly string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/**
+ * The indicators at the last record of `history` (records in increasing step order), over the window ending
+ * there. `peak` is the run's best correctness so far (the monitor keeps it; without it there is no collapse
+ * reading). An indicator is absent while its inputs are missing or too few.
+ */
+export function hackingIndicators(
+  history: readonly StepRecord[],
+  options: HackingOptions,
+  peak: CorrectnessPeak | null = null,
+): Partial<Record<HackingKind, IndicatorReading>> {
   const o = resolveHackingOptions(options);
   const out: Partial<Record<HackingKind, IndicatorReading>> = {};
   if (history.length === 0) return out;
@@ -199,11 +275,7 @@ export function hackingIndicators(history: readonly StepRecord[], options: Hacki
   const inWindow = history.filter((r) => r.step > last - o.window);
   const span = (t: Trend) => `${t.span} steps`;
 
-  const train = series(inWindow, rewardMeanMetric(o.correctness));
-  const evals = series(inWindow, METRIC.evalAccuracy);
-  let correctness: { points: Point[]; label: string } | null = null;
-  if (train.length >= o.minPoints) correctness = { points: train, label: o.correctness };
-  else if (evals.length >= o.minEvalPoints) correctness = { points: evals, label: METRIC.evalAccuracy };
+  const correctness = correctnessSeries(inWindow, o);
   const c = correctness ? trend(correctness.points) : null;
   let cWord = 'did not clearly rise';
   if (c && c.change < -o.correctnessFlat) cWord = 'fell';
@@ -214,8 +286,33 @@ export function hackingIndicators(history: readonly StepRecord[], options: Hacki
   const cFlatLoose = c !== null && c.change <= LOOSE * flatLimit;
 
   const rewardPoints = series(inWindow, METRIC.reward);
+
+  // Collapse: correctness fell far below its best so far, and the reward with it (read first: it changes what
+  // the format indicator may say).
+  let collapsed = false;
+  const now = recentCorrectness(history, o);
+  if (peak && now && correctness && peak.label === now.label) {
+    const drop = peak.correctness - now.correctness;
+    const rewardFall = peak.reward - now.reward;
+    collapsed = drop >= o.collapseDrop && now.correctness <= peak.correctness / 2 && rewardFall >= o.rewardRise;
+    out.collapse = {
+      value: drop,
+      condition: collapsed,
+      holds: drop >= o.collapseDrop / LOOSE && rewardFall >= o.rewardRise / LOOSE,
+      message:
+        `${now.label} collapsed from ${fmt(peak.correctness)} (around step ${peak.step}) to ${fmt(now.correctness)} ` +
+        `(last ${o.recentSteps} steps), and the reward fell with it (${fmt(peak.reward)} -> ${fmt(now.reward)}). ` +
+        'This is a training collapse, not reward hacking: the updates are destroying what the model could do. ' +
+        'Lower the learning rate (or add a KL penalty) and start again.',
+    };
+  }
+
   const r = rewardPoints.length >= o.minPoints ? trend(rewardPoints) : null;
   if (r && c && correctness) {
+    const others = o.rewarded?.filter((n) => n !== o.correctness) ?? [];
+    let source = 'from the other criteria';
+    if (o.rewarded && others.length > 0) source = `from ${names(others)}`;
+    const unrewarded = o.rewarded && !o.rewarded.includes(o.correctness) ? ` (${o.correctness} is logged but not rewarded: weight 0)` : '';
     out.reward_vs_correctness = {
       value: r.change - c.change,
       // the reward rose, beyond its noise, and beyond what correctness explains (the gap beyond the noise of both)
@@ -224,7 +321,7 @@ export function hackingIndicators(history: readonly StepRecord[], options: Hacki
       holds: r.change >= o.rewardRise / LOOSE && cFlatLoose,
       message:
         `The total reward rose by ${fmt(r.change)} over the last ${span(r)} while ${correctness.label} ${cWord} ` +
-        `(${signed(c.change)}). The reward is growing from the other criteria, not from solving the task: read recent ` +
+        `(${signed(c.change)}). The reward is growing ${source}, not from solving the task${unrewarded}: read recent ` +
         'completions for tricks that please the rubric. (Early in a run this can be honest format learning.)',
     };
   }
@@ -256,7 +353,7 @@ export function hackingIndicators(history: readonly StepRecord[], options: Hacki
     if (best) {
       out.format_without_accuracy = {
         value: best.mean - acc,
-        condition: best.mean > o.formatSaturation && acc < o.accuracyLow,
+        condition: best.mean > o.formatSaturation && acc < o.accuracyLow && !collapsed,
         holds: best.mean > o.formatSaturation - LOOSE_MARGIN && acc < o.accuracyLow + LOOSE_MARGIN,
         message:
           `${best.name} is saturated (mean ${fmt(best.mean)} over the last ${o.recentSteps} steps) while ` +
@@ -288,6 +385,8 @@ export interface HackingMonitorState {
   history: StepRecord[];
   states: States;
   before: States;
+  /** Absent in checkpoints written before the collapse indicator (then it restarts from the restored step). */
+  peak?: CorrectnessPeak | null;
 }
 
 export interface HackingUpdate {
@@ -308,6 +407,8 @@ export class HackingMonitor {
   private states: States = freshStates();
   /** States before the last step was applied, and after (for re-evaluating a merged step). */
   private before: States = freshStates();
+  /** The run's best correctness so far (for the collapse indicator; it outlives the window). */
+  private peak: CorrectnessPeak | null = null;
 
   constructor(options: HackingOptions) {
     this.options = resolveHackingOptions(options);
@@ -320,7 +421,7 @@ export class HackingMonitor {
 
   /** Everything the monitor remembers, as plain JSON (a checkpoint restores it with `restore`). */
   snapshot(): HackingMonitorState {
-    return JSON.parse(JSON.stringify({ history: this.history, states: this.states, before: this.before }));
+    return JSON.parse(JSON.stringify({ history: this.history, states: this.states, before: this.before, peak: this.peak }));
   }
 
   restore(state: HackingMonitorState): void {
@@ -328,6 +429,12 @@ export class HackingMonitor {
     this.history = copy.history;
     this.states = copy.states;
     this.before = copy.before;
+    // A checkpoint from before the collapse indicator has no kind 'collapse' nor a peak.
+    for (const kind of HACKING_KINDS) {
+      this.states[kind] ??= { active: false, on: 0, off: 0 };
+      this.before[kind] ??= { active: false, on: 0, off: 0 };
+    }
+    this.peak = copy.peak ?? null;
   }
 
   /** Indicators currently on. */
@@ -352,7 +459,10 @@ export class HackingMonitor {
     }
     this.before = copyStates(this.states);
 
-    const readings = hackingIndicators(this.history, this.options);
+    // The peak includes this step, so a merged step (its eval) can raise it, never lower it.
+    const now = recentCorrectness(this.history, this.options);
+    if (now && (!this.peak || this.peak.label !== now.label || now.correctness > this.peak.correctness)) this.peak = now;
+    const readings = hackingIndicators(this.history, this.options, this.peak);
     const metrics: Metrics = {};
     const events: HackingEvent[] = [];
     for (const kind of HACKING_KINDS) {

@@ -15,7 +15,7 @@ import { evaluate, type EvalResult } from './evaluate.ts';
 import { groupAdvantages } from './grpo/advantages.ts';
 import { learningRate } from './schedule.ts';
 import { dynamicSamplingMetrics, sampleGroupsDynamically, type DynamicSamplingResult } from './dynamic-sampling.ts';
-import { HackingMonitor, type HackingEvent, type HackingMonitorState } from './hacking.ts';
+import { HackingMonitor, hackingOptionsFor, type HackingEvent, type HackingMonitorState } from './hacking.ts';
 import { packBatch, type PackedBatch } from './batch.ts';
 import { completionTokens, type CompletionTokens, type TrainedRow } from './completion-tokens.ts';
 import { environmentOf } from './envs/single-turn.ts';
@@ -90,11 +90,7 @@ export class Trainer<F extends TensorLike, I extends TensorLike> {
     private readonly loaded: LoadedModel,
   ) {
     this.codec = { tokenizer: loaded.tokenizer, chatTemplate: loaded.chatTemplate };
-    const correctness = rubric.criteria.find((c) => c.kind === task.correctnessCriterion)?.name ?? task.correctnessCriterion;
-    this.hacking = new HackingMonitor({
-      correctness,
-      formatCriteria: rubric.criteria.filter((c) => c.kind === 'xml_format').map((c) => c.name),
-    });
+    this.hacking = new HackingMonitor(hackingOptionsFor(rubric.criteria, task.correctnessCriterion));
   }
 
   static async create<F extends TensorLike, I extends TensorLike>(

@@ -8,6 +8,7 @@ const KIND_TITLES: Record<string, string> = {
   reward_vs_correctness: 'Reward rising without correctness',
   length_inflation: 'Completions growing longer',
   format_without_accuracy: 'Format learned, answers not',
+  collapse: 'Training collapsed (not hacking)',
 };
 
 export function HackingWarnings() {
