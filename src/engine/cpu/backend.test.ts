@@ -9,8 +9,8 @@ describe('CpuBackend', () => {
   it('names itself, with its thread count (by default min(cores, 8) in Node)', async () => {
     expect(be.name).toBe('cpu');
     await cpu.ready;
-    expect(be.deviceName).toMatch(/^CPU \(JavaScript, (\d+ threads|1 thread: 1 core)\)$/);
-    expect(new CpuBackend({ threads: 1 }).deviceName).toBe('CPU (JavaScript, 1 thread)');
+    expect(be.deviceName).toMatch(/^CPU \(JavaScript \+ WebAssembly SIMD, (\d+ threads|1 thread: 1 core)\)$/);
+    expect(new CpuBackend({ threads: 1 }).deviceName).toBe('CPU (JavaScript + WebAssembly SIMD, 1 thread)');
   });
 
   it('views share storage; reads are copies; bad views throw', async () => {

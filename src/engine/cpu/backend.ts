@@ -3,6 +3,8 @@
 // With `threads` > 1 the heavy kernels (parallel.ts) are split across helper threads (pool.ts) sharing memory:
 // tensors are then allocated in SharedArrayBuffers, and results are bit-identical to one thread. Calls too small
 // to pay for the hand-off, and tensors not allocated here, run on the calling thread with the plain kernels.
+// With `kernels: 'wasm'` (the default where WebAssembly SIMD compiles) the matmuls run as WebAssembly SIMD
+// (wasm/), on every thread alike; 'js' (or GRPO_CPU_KERNELS=js in Node) keeps the plain TypeScript ones.
 import type { Backend } from '../backend.ts';
 import { adamw } from './adamw.ts';
 import { attentionBackward, attentionForward } from './attention.ts';
@@ -11,7 +13,10 @@ import { embeddingBackward, embeddingForward } from './embedding.ts';
 import { decodeAttention, kvCacheGather, kvCacheWrite } from './kvcache.ts';
 import { logprobBackward, logprobForward } from './logprob.ts';
 import { loraBackward, loraForward } from './lora.ts';
-import { matmulBackward, matmulForward, nonZeroRowsInto } from './matmul.ts';
+import * as jsMatmul from './matmul.ts';
+import { nonZeroRowsInto } from './matmul.ts';
+import * as wasmMatmul from './wasm/matmul.ts';
+import { wasmUnavailable } from './wasm/runtime.ts';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm.ts';
 import { ropeBackward, ropeForward } from './rope.ts';
 import { swigluBackward, swigluForward } from './swiglu.ts';
@@ -39,6 +44,20 @@ export interface CpuBackendOptions {
    * none. The CLI passes a share of the machine's memory, the trainer worker a conservative browser figure.
    */
   memoryBudgetBytes?: number;
+  /**
+   * 'wasm': the WebAssembly SIMD kernels (wasm/) where this context compiles them, else the TypeScript ones
+   * (deviceName says why). 'js': the plain TypeScript kernels, the reference. Default: GRPO_CPU_KERNELS when set
+   * (Node), else 'wasm'; precision 'f64' always uses 'js'.
+   */
+  kernels?: 'wasm' | 'js';
+}
+
+/** The kernels option's default: GRPO_CPU_KERNELS (Node) when set, else 'wasm'. */
+function defaultKernels(): 'wasm' | 'js' {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.GRPO_CPU_KERNELS;
+  if (env === undefined || env === '') return 'wasm';
+  if (env !== 'wasm' && env !== 'js') throw new RangeError(`GRPO_CPU_KERNELS must be 'wasm' or 'js', got '${env}'`);
+  return env;
 }
 
 type SplitArgs<K extends SplitKernelName> = Parameters<(typeof SPLIT_KERNELS)[K]['cost']>;
@@ -58,6 +77,10 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   private readonly noThreads: string;
   private readonly shared: boolean;
   private readonly minWork: number;
+  /** 1 when the matmuls run as WebAssembly SIMD (passed to split kernels as their last argument), else 0. */
+  private readonly wasm: 0 | 1;
+  /** Why 'wasm' was asked for but the TypeScript kernels run (shown in deviceName). */
+  private readonly noWasm: string;
   /** Kernel calls split across threads so far (for tests and the bench). */
   splitCalls = 0;
   /** Scratch for matmulBackward's non-zero rows, shared with the threads (grown on demand). */
@@ -79,6 +102,10 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
       throw new RangeError(`CpuBackend: threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${threads}`);
     }
     this.minWork = opts.minWorkPerThread ?? 262_144;
+    const kernels = opts.kernels ?? defaultKernels();
+    if (kernels !== 'wasm' && kernels !== 'js') throw new RangeError(`CpuBackend: kernels must be 'wasm' or 'js', got ${String(kernels)}`);
+    this.noWasm = kernels === 'wasm' && !this.f64 ? wasmUnavailable() : '';
+    this.wasm = kernels === 'wasm' && !this.f64 && this.noWasm === '' ? 1 : 0;
     this.maxTotalBytes = opts.memoryBudgetBytes;
     const env = threadEnvironment();
     this.noThreads = threads !== 1 && env.kind === 'none' ? env.reason : '';
@@ -97,17 +124,23 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     return this.pool?.size ?? 1;
   }
 
-  /** "CPU (JavaScript, 4 threads)", or why it runs on one thread. */
+  /** Which kernels the matmuls run: 'wasm' (WebAssembly SIMD) or 'js' (plain TypeScript). */
+  get kernels(): 'wasm' | 'js' {
+    return this.wasm === 1 ? 'wasm' : 'js';
+  }
+
+  /** "CPU (JavaScript + WebAssembly SIMD, 4 threads)", or why it runs on one thread or without wasm. */
   get deviceName(): string {
     const notes: string[] = [];
     if (this.f64) notes.push('f64 test mode');
+    if (this.noWasm) notes.push(this.noWasm);
     const pool = this.pool;
     if (pool?.status === 'running') notes.push(`${pool.size} threads`);
     else if (pool?.status === 'starting') notes.push(pool.target ? `starting ${pool.target} threads` : 'threads starting');
     else if (pool && pool.reason) notes.push(`1 thread: ${pool.reason}`);
     else if (this.noThreads) notes.push(`1 thread: ${this.noThreads}`);
     else notes.push('1 thread');
-    return `CPU (JavaScript, ${notes.join(', ')})`;
+    return `CPU (JavaScript${this.wasm ? ' + WebAssembly SIMD' : ''}, ${notes.join(', ')})`;
   }
 
   /** Let the threads go (the last backend using them stops them); kernels then run on this thread. */
@@ -209,7 +242,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   }
 
   matmulForward(out: Float32Array, inp: Float32Array, weight: Float32Array, bias: Float32Array | null, N: number, C: number, OC: number): void {
-    if (!this.split('matmulForward', [out, inp, weight, bias, N, C, OC])) matmulForward(out, inp, weight, bias, N, C, OC);
+    if (!this.split('matmulForward', [out, inp, weight, bias, N, C, OC, this.wasm])) this.matmul.matmulForward(out, inp, weight, bias, N, C, OC);
   }
 
   matmulBackward(
@@ -227,9 +260,13 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
       // The non-zero rows of dout, found once here rather than by every chunk.
       if (!this.rowsScratch || this.rowsScratch.length < N) this.rowsScratch = this.allocInt(Math.max(N, 2 * (this.rowsScratch?.length ?? 0)));
       const rows = nonZeroRowsInto(this.rowsScratch, dout, N, OC);
-      if (this.split('matmulBackward', [dinp, dweight, dbias, dout, inp, weight, rows, C, OC])) return;
+      if (this.split('matmulBackward', [dinp, dweight, dbias, dout, inp, weight, rows, C, OC, this.wasm])) return;
     }
-    matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+    this.matmul.matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+  }
+
+  private get matmul(): Pick<typeof jsMatmul, 'matmulForward' | 'matmulBackward'> {
+    return this.wasm === 1 ? wasmMatmul : jsMatmul;
   }
 
   attentionForward(out: Float32Array, lse: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, B: number, T: number, NH: number, KVH: number, D: number): void {

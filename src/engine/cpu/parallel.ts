@@ -10,7 +10,8 @@ import { adamw, checkAdamw } from './adamw.ts';
 import { attentionBackwardRange, attentionForwardRange, checkHeads } from './attention.ts';
 import { checkDecodeAttention, decodeAttentionRange } from './kvcache.ts';
 import { checkTargets, logprobBackwardRange, logprobForward, ROW_BLOCK } from './logprob.ts';
-import { matmulBackwardInputRange, matmulBackwardWeightRange, matmulForward, matmulForwardRange } from './matmul.ts';
+import * as jsMatmul from './matmul.ts';
+import * as wasmMatmul from './wasm/matmul.ts';
 import { rmsnormForward } from './rmsnorm.ts';
 import { swigluBackward, swigluForward } from './swiglu.ts';
 
@@ -44,12 +45,16 @@ type F = FloatArray;
 type I = IntArray;
 type N = number;
 
+/** The matmul kernels a call's last argument picks: 1 the WebAssembly SIMD ones (wasm/matmul.ts), 0 the plain ones. */
+const matmulKernels = (wasm: number) => (wasm === 1 ? wasmMatmul : jsMatmul);
+
 export const SPLIT_KERNELS = {
   /** By rows (multiples of 4) when there are enough of them, else by output channels (decode's few rows). */
-  matmulForward: kernel<[F, F, F, F | null, N, N, N]>({
+  matmulForward: kernel<[F, F, F, F | null, N, N, N, N]>({
     check: none,
     cost: (_o, _i, _w, _b, N, C, OC) => ({ work: N * C * OC, units: Math.max(Math.ceil(N / 4), Math.ceil(OC / 4)) }),
-    part(p, P, out, inp, weight, bias, N, C, OC) {
+    part(p, P, out, inp, weight, bias, N, C, OC, wasm) {
+      const { matmulForward, matmulForwardRange } = matmulKernels(wasm);
       const rowBlocks = Math.ceil(N / 4);
       if (rowBlocks >= 2 * P || rowBlocks >= Math.ceil(OC / 4)) {
         const [lo, hi] = splitRange(N, p, P, 4);
@@ -64,13 +69,14 @@ export const SPLIT_KERNELS = {
    * dinp by non-zero rows (multiples of 4), dweight and dbias by output channels (multiples of 4). `rows` are the
    * non-zero rows of dout (nonZeroRows, found once by the caller), so this takes them instead of N.
    */
-  matmulBackward: kernel<[F | null, F | null, F | null, F, F, F, I, N, N]>({
+  matmulBackward: kernel<[F | null, F | null, F | null, F, F, F, I, N, N, N]>({
     check: none,
     cost: (dinp, dw, _db, _d, _i, _w, rows, C, OC) => ({
       work: ((dinp ? 1 : 0) + (dw ? 1 : 0)) * rows.length * C * OC,
       units: Math.max(Math.ceil(rows.length / 4), Math.ceil(OC / 4)),
     }),
-    part(p, P, dinp, dweight, dbias, dout, inp, weight, rows, C, OC) {
+    part(p, P, dinp, dweight, dbias, dout, inp, weight, rows, C, OC, wasm) {
+      const { matmulBackwardInputRange, matmulBackwardWeightRange } = matmulKernels(wasm);
       if (dinp !== null) {
         const [r0, r1] = splitRange(rows.length, p, P, 4);
         if (r0 < r1) matmulBackwardInputRange(dinp, dout, weight, rows, C, OC, r0, r1);

@@ -308,8 +308,8 @@ describe('the thread pool', () => {
   });
 
   it('names its threads, or why there are none', async () => {
-    expect(many.deviceName).toBe('CPU (JavaScript, 3 threads)');
-    expect(one.deviceName).toBe('CPU (JavaScript, 1 thread)');
+    expect(many.deviceName).toBe('CPU (JavaScript + WebAssembly SIMD, 3 threads)');
+    expect(one.deviceName).toBe('CPU (JavaScript + WebAssembly SIMD, 1 thread)');
     expect(new CpuBackend({ threads: 1, precision: 'f64' }).deviceName).toBe('CPU (JavaScript, f64 test mode, 1 thread)');
     expect(() => new CpuBackend({ threads: 0 })).toThrow(/threads must be/);
   });
@@ -370,6 +370,6 @@ describe('the thread pool', () => {
       be.matmulForward(be.allocFloat(64), t, t, null, 8, 8, 8);
       console.log(be.deviceName, be.splitCalls);`;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(out.trim()).toBe('CPU (JavaScript, 2 threads) 1');
+    expect(out.trim()).toBe('CPU (JavaScript + WebAssembly SIMD, 2 threads) 1');
   });
 });

@@ -1,0 +1,2 @@
+// Entry of the CPU backend's WebAssembly module: every exported kernel (see each file's header).
+export { heapBase, gemm, gemmScratchFloats } from './gemm';

@@ -1,0 +1,70 @@
+// The CPU backend's WebAssembly module (kernels-wasm.ts, built from assembly/) as one instance per JavaScript
+// thread: the calling thread and every helper thread of pool.ts compile their own, each with its own private
+// memory, and the kernels copy their operands in and their results out (the tensors stay ordinary, possibly
+// shared, typed arrays, so the threads and every other kernel are unchanged). Copying is O(size) against the
+// kernels' O(size x width) arithmetic.
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.ts';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemm(M: number, N: number, K: number, a: number, b: number, c: number, ldc: number, bias: number, flags: number, scratch: number): void;
+  gemmScratchFloats(N: number, K: number): number;
+}
+
+export class WasmRuntime {
+  readonly k: KernelExports;
+  private view: Float32Array;
+  private readonly base: number;
+
+  constructor(module: WebAssembly.Module) {
+    this.k = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    this.base = Math.ceil(this.k.heapBase() / 64) * 64;
+    this.view = new Float32Array(this.k.memory.buffer);
+  }
+
+  /**
+   * Room for `floats` floats of scratch; returns the memory as floats and the byte address of float 0 of the
+   * scratch (float index `i` of the scratch is memory float base / 4 + i). Earlier views are invalid after this.
+   */
+  reserve(floats: number): { mem: Float32Array; at: number } {
+    const need = this.base + 4 * floats;
+    const have = this.k.memory.buffer.byteLength;
+    if (need > have) this.k.memory.grow(Math.ceil((need - have) / 65536));
+    if (this.view.buffer !== this.k.memory.buffer || this.view.length === 0) this.view = new Float32Array(this.k.memory.buffer);
+    return { mem: this.view, at: this.base };
+  }
+}
+
+function decodeBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let compiled: WebAssembly.Module | null = null;
+let runtime: WasmRuntime | null = null;
+let failure = '';
+
+/** Why this JavaScript context cannot run the wasm kernels, or '' when it can (compiles them on first call). */
+export function wasmUnavailable(): string {
+  if (runtime !== null) return '';
+  if (failure !== '') return failure;
+  if (typeof WebAssembly === 'undefined') return (failure = 'no WebAssembly');
+  try {
+    compiled ??= new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
+    runtime = new WasmRuntime(compiled);
+  } catch (e) {
+    // an engine without SIMD rejects the module at compile time; a browser's main thread refuses to compile a
+    // module this big synchronously (the trainer and the CPU threads run in workers, where it is allowed)
+    failure = `WebAssembly SIMD unavailable (${(e as Error).message})`;
+  }
+  return failure;
+}
+
+/** This thread's instance; throws when the kernels cannot run here (callers check wasmUnavailable first). */
+export function wasm(): WasmRuntime {
+  if (runtime === null && wasmUnavailable() !== '') throw new Error(failure);
+  return runtime as WasmRuntime;
+}
