@@ -55,8 +55,11 @@ export function groupIndices(ctxs: readonly Pick<ScoreContext, 'prompt' | 'answe
   return order;
 }
 
-/** The JSON value in a reply: the whole text, else a ```json fence, else the span from the first { or [ to its last } or ]. */
-function jsonIn(text: string): unknown {
+/**
+ * The JSON value in a model's reply: the whole text, else a ```json fence, else the span from the first { or [
+ * to the last } or ]. Throws when none of these parses. (JSON.parse makes "__proto__" an own key: no pollution.)
+ */
+export function jsonInReply(text: string, who = 'the judge reply', expected = '{"scores": [...]}'): unknown {
   const candidates = [text.trim()];
   const fence = /```(?:json)?\s*\n([\s\S]*?)```/.exec(text);
   if (fence) candidates.push(fence[1].trim());
@@ -72,7 +75,7 @@ function jsonIn(text: string): unknown {
       // try the next reading
     }
   }
-  throw new Error('the judge reply is not JSON (expected {"scores": [...]})');
+  throw new Error(`${who} is not JSON (expected ${expected})`);
 }
 
 /**
@@ -80,7 +83,7 @@ function jsonIn(text: string): unknown {
  * what is wrong; never returns a partial or clamped result.
  */
 export function parseGroupScores(reply: string, n: number): number[] {
-  const value = jsonIn(reply.slice(0, 100_000));
+  const value = jsonInReply(reply.slice(0, 100_000));
   const scores = Array.isArray(value) ? value : (value as { scores?: unknown } | null)?.scores;
   if (!Array.isArray(scores)) throw new Error('the judge reply has no "scores" list');
   if (scores.length !== n) throw new Error(`the judge gave ${scores.length} scores for ${n} answers`);
