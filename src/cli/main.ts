@@ -7,6 +7,7 @@ import { evalCommand } from './eval.ts';
 import { exportCommand } from './export.ts';
 import { CliError } from './load-config.ts';
 import { pretrainCommand } from './pretrain.ts';
+import { rubricSuggestCommand } from './rubric-suggest.ts';
 import { serveCommand } from './serve.ts';
 import { trainCommand } from './train.ts';
 
@@ -106,6 +107,25 @@ program
   .option('--config <file>', 'a run config JSON file')
   .option('--url <shareUrl>', 'a playground share link')
   .action((opts) => run(async () => void (await exportCommand(opts))));
+
+const rubric = program.command('rubric').description('design a rubric with help');
+rubric
+  .command('suggest')
+  .description('an LLM behind an OpenAI-compatible endpoint proposes rubric criteria for the task; each is checked, previewed and applied only when accepted')
+  .requiredOption('--task <text>', 'what the task is and what a good answer looks like')
+  .requiredOption('--api-base <url>', 'the assistant\'s OpenAI-compatible endpoint (e.g. http://127.0.0.1:8000/v1 from `serve`)')
+  .requiredOption('--api-model <name>', 'the model name to request')
+  .option('--api-key-env <NAME>', `environment variable holding the API key (default ${DEFAULT_API_KEY_ENV}; never printed)`)
+  .option('--preset <name>', 'a built-in run config whose task and rubric to start from (see `presets`)')
+  .option('--config <file>', 'a run config JSON file to start from')
+  .option('--url <shareUrl>', 'a playground share link to start from')
+  .option('--examples <file>', 'JSON lines {"prompt", "answer"?, "completions"?: [...]} (default: the task\'s first 3 training rows)')
+  .option('--accept <names>', 'comma-separated proposals to keep, or "all" (default: none)')
+  .option('--out <file>', 'with --accept: write the run config with the accepted criteria appended')
+  .option('--call-judge', 'preview proposed llm_judge criteria too (one request per sample)')
+  .option('--timeout-ms <n>', 'timeout per request attempt (default 60000)')
+  .option('--retries <n>', 'retries after a network error, timeout, 429 or 5xx (default 1)')
+  .action((opts) => run(async () => void (await rubricSuggestCommand(opts))));
 
 program
   .command('presets')
