@@ -2,6 +2,9 @@
 // forward), their caches are copied to the G sample rows of each group, then all R = P*G rows decode one
 // token per step. Only logits of the sampled positions come back to the host; sampling draws from the
 // seeded counter-based RNG, one stream per row, so a run is reproducible.
+// A GenerationSession keeps the rows' caches after a call, so a multi-turn rollout's later turn runs only the
+// tokens appended since (the environment's reply and template markup) through the model instead of
+// re-prefilling the whole conversation; `generate` is a session of one call.
 import type { Backend, TensorLike } from './backend.ts';
 import { blockBufferSizes, inferenceExtraSizes, kvCacheLayerFloats, type BlockBuffers } from './activations.ts';
 import { allocBlockBuffers, blockForward, viewBlockBuffers } from './block.ts';
@@ -32,15 +35,103 @@ export async function generate<F extends TensorLike, I extends TensorLike>(
   G: number,
   opts: GenerateOptions,
 ): Promise<GenerateResult> {
-  const d = model.dims;
-  const P = prompts.length;
-  const R = P * G;
-  const Tp = Math.max(...prompts.map((p) => p.length));
-  if (prompts.some((p) => p.length === 0)) throw new Error('generate: empty prompt');
-  const maxT = Tp + opts.maxNewTokens;
-  if (maxT > d.maxT) throw new Error(`prompt (${Tp}) + max new tokens (${opts.maxNewTokens}) exceeds the model's context (${d.maxT})`);
-  const rt = new Runtime(model, Math.max(P * Tp, R), maxT, R);
+  const session = new GenerationSession(model);
   try {
+    return await session.start(prompts, G, opts);
+  } finally {
+    session.dispose();
+  }
+}
+
+/**
+ * Rows that decode over several calls (turns), each keeping its KV cache in between. `start` is generate();
+ * `continue` takes, for each row that goes on, its whole token sequence so far, which must begin with what the
+ * row has already seen (its prompt and every completion); only the new tokens are run through the model, one
+ * decode step at a time over all rows, before sampling resumes. Rows not passed to `continue` are dropped.
+ * Sampling matches a fresh generate() over the whole sequences (same seeds, same steps) up to float rounding:
+ * the context reaches the cache through decode steps instead of a prefill.
+ */
+export class GenerationSession<F extends TensorLike, I extends TensorLike> {
+  private rt: Runtime<F, I> | null = null;
+  private cache: KVCache<F> | null = null;
+  /** Per row (numbered by `start`: r = p*G + g): every token it has seen, the last completion's included. */
+  private seen: (Int32Array | null)[] = [];
+  /** Per row: its row in the cache, -1 once dropped. */
+  private cacheRow = new Int32Array(0);
+
+  constructor(readonly model: Model<F, I>) {}
+
+  /**
+   * The first turn: P prompts x G samples (rows r = p*G + g). `capacity` reserves cache positions per row for
+   * later turns (default: the longest prompt plus maxNewTokens, all a single call needs).
+   */
+  async start(prompts: Int32Array[], G: number, opts: GenerateOptions, capacity = 0): Promise<GenerateResult> {
+    if (prompts.some((p) => p.length === 0)) throw new Error('generate: empty prompt');
+    const need = checkContext(this.model, prompts, opts);
+    this.release();
+    const res = await this.prefillTurn(prompts, G, Math.min(this.model.dims.maxT, Math.max(need, capacity)), opts);
+    this.seen = res.completions.map((c, r) => concat(prompts[Math.floor(r / G)], c));
+    this.cacheRow = Int32Array.from({ length: prompts.length * G }, (_, r) => r);
+    return res;
+  }
+
+  /**
+   * A later turn for `rows` (indices from `start`), whose sequences are now `contexts[k]`. Result k is row
+   * rows[k]'s (seeded as row k of a generate() over `contexts`). A turn that would outgrow the cache re-prefills
+   * the whole contexts into a larger one.
+   */
+  async continue(rows: number[], contexts: Int32Array[], opts: GenerateOptions): Promise<GenerateResult> {
+    if (rows.length !== contexts.length) throw new Error('GenerationSession.continue: one context per row');
+    const A = rows.length;
+    if (A === 0) return { completions: [], finish: [] };
+    const base: number[] = []; // the position of each row's first token to run: its last sampled one
+    rows.forEach((r, k) => {
+      const seen = this.seen[r];
+      if (!seen || this.cacheRow[r] < 0) throw new Error(`GenerationSession.continue: row ${r} is not in the session`);
+      const ctx = contexts[k];
+      if (ctx.length < seen.length || seen.some((t, i) => ctx[i] !== t)) {
+        throw new Error(`GenerationSession.continue: row ${r}'s context must extend the tokens it has seen`);
+      }
+      base.push(seen.length - 1);
+    });
+    const need = checkContext(this.model, contexts, opts);
+    const rt = this.rt!;
+    let res: GenerateResult;
+    if (need > rt.maxT) {
+      // Outgrown: prefill the whole contexts again, into room for at least as much growth again.
+      res = await this.prefillTurn(contexts, 1, Math.min(this.model.dims.maxT, Math.max(need, 2 * rt.maxT)), opts);
+      this.cacheRow.fill(-1);
+      rows.forEach((r, k) => (this.cacheRow[r] = k));
+    } else {
+      res = await this.extendTurn(rows, contexts, base, opts);
+    }
+    this.seen = this.seen.map(() => null);
+    rows.forEach((r, k) => (this.seen[r] = concat(contexts[k], res.completions[k])));
+    return res;
+  }
+
+  /** Free the cache and buffers (the session can `start` again). */
+  dispose(): void {
+    this.release();
+    this.seen = [];
+    this.cacheRow = new Int32Array(0);
+  }
+
+  private release(): void {
+    if (this.cache) this.rt!.freeCache(this.cache);
+    this.rt?.dispose();
+    this.cache = null;
+    this.rt = null;
+  }
+
+  /** Prefill P prompts once, share each one's cache with its G rows, and decode them (a fresh runtime and cache). */
+  private async prefillTurn(prompts: Int32Array[], G: number, capacity: number, opts: GenerateOptions): Promise<GenerateResult> {
+    this.release();
+    const P = prompts.length;
+    const R = P * G;
+    const Tp = Math.max(...prompts.map((p) => p.length));
+    const rt = new Runtime(this.model, Math.max(P * Tp, R), capacity, R);
+    this.rt = rt;
     // ---- prefill the P prompts once ----
     const tokens = new Int32Array(P * Tp);
     const pos = new Int32Array(P * Tp);
@@ -54,54 +145,150 @@ export async function generate<F extends TensorLike, I extends TensorLike>(
     rt.forward(tokens, pos, rows, P, Tp, prefillCache, 'prefill');
     // ---- share each prompt's cache with its G rows ----
     const cache = rt.allocCache(R);
+    this.cache = cache;
     const srcRow = new Int32Array(R);
     for (let r = 0; r < R; r++) srcRow[r] = Math.floor(r / G);
     rt.gatherCache(cache, prefillCache, srcRow, Tp);
     // Row r's first token comes from the last prompt position of its prompt.
     const firstIdx = new Int32Array(R);
     for (let r = 0; r < R; r++) firstIdx[r] = srcRow[r] * Tp + prompts[srcRow[r]].length - 1;
-
-    const completions: number[][] = Array.from({ length: R }, () => []);
-    const finish: ('stop' | 'length')[] = new Array(R).fill('length');
-    const done = new Uint8Array(R);
-    rt.setSeeds(Int32Array.from({ length: R }, (_, r) => hash32(opts.seed ^ hash32(r + 0x51ed)) | 0));
-    const stopIds = new Set(opts.stopTokenIds);
-    // Sample every row on the device; only R token ids come back.
-    const step = async (rowIdx: Int32Array, t: number) => {
-      const tokens = await rt.sampleAt(rowIdx, opts, t);
-      for (let r = 0; r < R; r++) {
-        if (done[r]) continue;
-        const tok = tokens[r];
-        completions[r].push(tok);
-        if (stopIds.has(tok) || hitsStopString(completions[r], opts)) {
-          done[r] = 1;
-          finish[r] = 'stop';
-        } else if (completions[r].length >= opts.maxNewTokens) {
-          done[r] = 1;
-        }
-      }
-    };
-    await step(firstIdx, 0);
-    rt.freeCache(prefillCache);
-    // ---- decode one token per row per step ----
-    const stepTokens = new Int32Array(R);
-    const stepPos = new Int32Array(R);
-    const cacheRows = new Int32Array(R);
-    for (let r = 0; r < R; r++) cacheRows[r] = r;
-    for (let t = 1; t < opts.maxNewTokens && !done.every((x) => x === 1); t++) {
-      for (let r = 0; r < R; r++) {
-        const c = completions[r];
-        stepTokens[r] = c[c.length - 1];
-        stepPos[r] = prompts[srcRow[r]].length + c.length - 1;
-      }
-      rt.forward(stepTokens, stepPos, cacheRows, R, 1, cache, 'decode');
-      await step(cacheRows, t);
-    }
-    rt.freeCache(cache);
-    return { completions: completions.map((c) => Int32Array.from(c)), finish };
-  } finally {
-    rt.dispose();
+    const contextLen = Int32Array.from(srcRow, (p) => prompts[p].length);
+    return decodeTurn(rt, cache, firstIdx, contextLen, identity(R), opts, () => rt.freeCache(prefillCache));
   }
+
+  /**
+   * Append each row's new tokens to its cache and decode. Rows are first compacted into a new cache, longest
+   * pending run first, and the runs are right-aligned: at step j the rows still feeding are a prefix of the cache
+   * (what decodeAttention reads), and every row feeds its last new token at the final step, so all rows sample
+   * their first token together, as after a prefill.
+   */
+  private async extendTurn(rows: number[], contexts: Int32Array[], base: number[], opts: GenerateOptions): Promise<GenerateResult> {
+    const rt = this.rt!;
+    const A = rows.length;
+    const pending = contexts.map((c, k) => c.subarray(base[k]));
+    const order = Int32Array.from(identity(A)).sort((a, b) => pending[b].length - pending[a].length || a - b);
+    const from = Int32Array.from(order, (k) => this.cacheRow[rows[k]]);
+    if (A !== this.cache!.rows || from.some((c, i) => c !== i)) {
+      const compact = rt.allocCache(A);
+      rt.gatherCache(compact, this.cache!, from, Math.max(...base));
+      rt.freeCache(this.cache!);
+      this.cache = compact;
+    }
+    const cache = this.cache!;
+    this.cacheRow.fill(-1);
+    order.forEach((k, i) => (this.cacheRow[rows[k]] = i));
+    const K = pending[order[0]].length;
+    const tokens = new Int32Array(A);
+    const pos = new Int32Array(A);
+    const cacheRows = identity(A);
+    for (let j = 0; j < K; j++) {
+      let n = 0;
+      for (; n < A; n++) {
+        const k = order[n];
+        const off = j - (K - pending[k].length);
+        if (off < 0) break;
+        tokens[n] = pending[k][off];
+        pos[n] = base[k] + off;
+      }
+      rt.forward(tokens.subarray(0, n), pos.subarray(0, n), cacheRows.subarray(0, n), n, 1, cache, 'decode');
+    }
+    const contextLen = Int32Array.from(order, (k) => contexts[k].length);
+    const res = await decodeTurn(rt, cache, identity(A), contextLen, order, opts);
+    // Back to the caller's order: cache row i is result order[i].
+    const completions: Int32Array[] = new Array(A);
+    const finish: GenerateResult['finish'] = new Array(A);
+    order.forEach((k, i) => {
+      completions[k] = res.completions[i];
+      finish[k] = res.finish[i];
+    });
+    return { completions, finish };
+  }
+}
+
+/** Longest prompt + maxNewTokens, which must fit the model's context. */
+function checkContext<F extends TensorLike, I extends TensorLike>(model: Model<F, I>, prompts: Int32Array[], opts: GenerateOptions): number {
+  const Tp = Math.max(...prompts.map((p) => p.length));
+  const need = Tp + opts.maxNewTokens;
+  if (need > model.dims.maxT) throw new Error(`prompt (${Tp}) + max new tokens (${opts.maxNewTokens}) exceeds the model's context (${model.dims.maxT})`);
+  return need;
+}
+
+/**
+ * Sample every cache row's first token from the hidden states of the last forward (rows firstIdx), then decode
+ * one token per row per step. Cache row i holds contextLen[i] tokens before its completion and samples as row
+ * seedIndex[i] of the call (its RNG stream, and its row in what onLogits sees). `afterFirst` runs once the
+ * first tokens are sampled (freeing the prefill cache).
+ */
+async function decodeTurn<F extends TensorLike, I extends TensorLike>(
+  rt: Runtime<F, I>,
+  cache: KVCache<F>,
+  firstIdx: Int32Array,
+  contextLen: Int32Array,
+  seedIndex: Int32Array,
+  opts: GenerateOptions,
+  afterFirst?: () => void,
+): Promise<GenerateResult> {
+  const R = firstIdx.length;
+  const completions: number[][] = Array.from({ length: R }, () => []);
+  const finish: ('stop' | 'length')[] = new Array(R).fill('length');
+  const done = new Uint8Array(R);
+  rt.setSeeds(Int32Array.from(seedIndex, (r) => hash32(opts.seed ^ hash32(r + 0x51ed)) | 0));
+  const stopIds = new Set(opts.stopTokenIds);
+  const V = rt.vocab;
+  const onLogits = opts.onLogits;
+  const sampleOpts: GenerateOptions =
+    onLogits && seedIndex.some((r, i) => r !== i)
+      ? {
+          ...opts,
+          onLogits: (t, logits) => {
+            const out = new Float32Array(logits.length);
+            seedIndex.forEach((r, i) => out.set(logits.subarray(i * V, i * V + V), r * V));
+            onLogits(t, out);
+          },
+        }
+      : opts;
+  // Sample every row on the device; only R token ids come back.
+  const step = async (rowIdx: Int32Array, t: number) => {
+    const tokens = await rt.sampleAt(rowIdx, sampleOpts, t);
+    for (let r = 0; r < R; r++) {
+      if (done[r]) continue;
+      const tok = tokens[r];
+      completions[r].push(tok);
+      if (stopIds.has(tok) || hitsStopString(completions[r], opts)) {
+        done[r] = 1;
+        finish[r] = 'stop';
+      } else if (completions[r].length >= opts.maxNewTokens) {
+        done[r] = 1;
+      }
+    }
+  };
+  await step(firstIdx, 0);
+  afterFirst?.();
+  // ---- decode one token per row per step ----
+  const stepTokens = new Int32Array(R);
+  const stepPos = new Int32Array(R);
+  const cacheRows = identity(R);
+  for (let t = 1; t < opts.maxNewTokens && !done.every((x) => x === 1); t++) {
+    for (let r = 0; r < R; r++) {
+      const c = completions[r];
+      stepTokens[r] = c[c.length - 1];
+      stepPos[r] = contextLen[r] + c.length - 1;
+    }
+    rt.forward(stepTokens, stepPos, cacheRows, R, 1, cache, 'decode');
+    await step(cacheRows, t);
+  }
+  return { completions: completions.map((c) => Int32Array.from(c)), finish };
+}
+
+function identity(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
+function concat(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function hitsStopString(ids: number[], opts: GenerateOptions): boolean {
@@ -135,7 +322,8 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
   constructor(
     private readonly model: Model<F, I>,
     private readonly maxN: number,
-    private readonly maxT: number,
+    /** Cache positions per row. */
+    readonly maxT: number,
     sampleRows: number, // rows sampled at once (R): the logits buffer holds only those
   ) {
     this.be = model.backend;
@@ -153,6 +341,10 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     this.idx = i(extra.ints.idx);
     this.sampled = i(extra.ints.sampled);
     this.seeds = i(extra.ints.seeds);
+  }
+
+  get vocab(): number {
+    return this.model.dims.V;
   }
 
   private own<T extends F | I>(t: T): T {

@@ -1,11 +1,13 @@
 // Rollouts: task rows -> conversations -> G sampled episodes per row -> token segments and text. Single-turn
 // tasks are the one-turn case of the same loop. Turn 1 prefills each row's prompt once and shares it with its
-// G samples; every later turn re-prefills each still-running conversation (rows finish at different turns),
-// generating for all of them in one batch. After each assistant turn the environment answers (or ends the
+// G samples; every later turn appends only the new tokens (the environment's reply and the template's markup)
+// to each still-running conversation's KV cache (rows finish at different turns) and generates for all of them
+// in one batch (engine/generate.ts GenerationSession). `reuseKvCache: false` re-prefills every conversation
+// each turn instead, as a check: the tokens sampled are the same. After each assistant turn the environment answers (or ends the
 // rollout), and its reply is appended as context tokens (src/rl/envs/conversation.ts). Model output is
 // untrusted text: it is only ever parsed, scored and shown as text.
 import type { TensorLike } from '../engine/backend.ts';
-import { generate, type GenerateOptions } from '../engine/generate.ts';
+import { GenerationSession, type GenerateOptions } from '../engine/generate.ts';
 import type { Model } from '../engine/model.ts';
 import { hash32 } from '../engine/rng.ts';
 import type { Segment } from './batch.ts';
@@ -71,6 +73,13 @@ export function scoreContext(r: Rollout): ScoreContext {
   };
 }
 
+export interface RolloutOptions {
+  /** Keep each row's KV cache across turns (default true); false re-prefills whole conversations every turn. */
+  reuseKvCache?: boolean;
+  /** Tests: the logits [runs.length, V] the running rollouts `runs` sampled from at step t of `turn`. */
+  onLogits?: (turn: number, t: number, runs: readonly number[], logits: Float32Array) => void;
+}
+
 interface Running {
   conv: Conversation;
   state: unknown;
@@ -87,6 +96,7 @@ export async function sampleRollouts<F extends TensorLike, I extends TensorLike>
   G: number,
   sampling: SamplingSettings,
   seed: number,
+  options: RolloutOptions = {},
 ): Promise<Rollout[]> {
   const env = environmentOf(task);
   if (!Number.isInteger(env.maxTurns) || env.maxTurns < 1) throw new Error(`${task.name}: maxTurns must be an integer >= 1`);
@@ -104,7 +114,7 @@ export async function sampleRollouts<F extends TensorLike, I extends TensorLike>
       truncated: false,
     };
   });
-  const opts = (turnSeed: number): GenerateOptions => ({
+  const opts = (turnSeed: number, turn: number, runsNow: readonly number[]): GenerateOptions => ({
     temperature: sampling.temperature,
     topK: sampling.topK,
     topP: sampling.topP,
@@ -113,35 +123,50 @@ export async function sampleRollouts<F extends TensorLike, I extends TensorLike>
     stopStrings: sampling.stop,
     decode: (ids) => tok.decode(ids, { skipSpecialTokens: true }),
     seed: turnSeed,
+    ...(options.onLogits ? { onLogits: (t: number, logits: Float32Array) => options.onLogits!(turn, t, runsNow, logits) } : {}),
   });
 
-  let active = runs.map((_, r) => r);
-  for (let turn = 1; active.length > 0; turn++) {
-    const result =
-      turn === 1
-        ? await generate(model, prompts.map((p) => p.ids), G, opts(seed))
-        : await generate(model, active.map((r) => runs[r].conv.tokens()), 1, opts(hash32(seed ^ hash32(turn + 0x7e57))));
-    // Rollouts are independent, so the environment answers them all at once (tools may be slow).
-    const replies = await Promise.all(
-      active.map((r, k) => {
-        const run = runs[r];
-        run.conv.addAssistantTurn(result.completions[k]);
-        if (result.finish[k] === 'length') run.truncated = true;
-        return env.respond({ row: rows[Math.floor(r / G)], messages: run.conv.messages, state: run.state, turn });
-      }),
-    );
-    const next: number[] = [];
-    for (let k = 0; k < active.length; k++) {
-      const run = runs[active[k]];
-      const reply = replies[k];
-      run.state = reply.state;
-      run.toolCalls += reply.toolCalls ?? 0;
-      run.toolFailures += reply.toolFailures ?? 0;
-      if (reply.done || turn >= env.maxTurns || !run.conv.canContinue) continue;
-      if (run.conv.addEnvironmentTurn(reply.messages ?? [], model.dims.maxT - sampling.maxNewTokens)) next.push(active[k]);
-      else run.truncated = true; // no room for the reply and another turn
+  // Room for every turn's new tokens plus a reply as long as the prompt (the memory plan's assumption);
+  // a conversation that outgrows it is prefilled again into a larger cache.
+  const longest = Math.max(...prompts.map((p) => p.ids.length));
+  const capacity = env.maxTurns > 1 ? env.maxTurns * (longest + sampling.maxNewTokens) : 0;
+  const reuse = options.reuseKvCache ?? true;
+  const session = new GenerationSession(model);
+  try {
+    let active = runs.map((_, r) => r);
+    for (let turn = 1; active.length > 0; turn++) {
+      const turnSeed = turn === 1 ? seed : hash32(seed ^ hash32(turn + 0x7e57));
+      const contexts = () => active.map((r) => runs[r].conv.tokens());
+      const result =
+        turn === 1
+          ? await session.start(prompts.map((p) => p.ids), G, opts(turnSeed, turn, active), reuse ? capacity : 0)
+          : reuse
+            ? await session.continue(active, contexts(), opts(turnSeed, turn, active))
+            : await session.start(contexts(), 1, opts(turnSeed, turn, active));
+      // Rollouts are independent, so the environment answers them all at once (tools may be slow).
+      const replies = await Promise.all(
+        active.map((r, k) => {
+          const run = runs[r];
+          run.conv.addAssistantTurn(result.completions[k]);
+          if (result.finish[k] === 'length') run.truncated = true;
+          return env.respond({ row: rows[Math.floor(r / G)], messages: run.conv.messages, state: run.state, turn });
+        }),
+      );
+      const next: number[] = [];
+      for (let k = 0; k < active.length; k++) {
+        const run = runs[active[k]];
+        const reply = replies[k];
+        run.state = reply.state;
+        run.toolCalls += reply.toolCalls ?? 0;
+        run.toolFailures += reply.toolFailures ?? 0;
+        if (reply.done || turn >= env.maxTurns || !run.conv.canContinue) continue;
+        if (run.conv.addEnvironmentTurn(reply.messages ?? [], model.dims.maxT - sampling.maxNewTokens)) next.push(active[k]);
+        else run.truncated = true; // no room for the reply and another turn
+      }
+      active = next;
     }
-    active = next;
+  } finally {
+    session.dispose();
   }
 
   return runs.map((run, r) => {
