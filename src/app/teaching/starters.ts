@@ -64,7 +64,7 @@ export const STARTERS: readonly Starter[] = [
     title: 'Learning rate ×10',
     // Measured (src/starters-measured.test.ts): reward and accuracy fall within a few steps while the answers
     // stay well-formed (format ~1.0); no jump first, and no gibberish at this size. The page reports a collapse.
-    watch: 'Steps get too big: reward and eval accuracy fall within a few steps while answers stay well-formed, and the page reports a training collapse: the update overshoots.',
+    watch: 'Steps get too big: reward and eval accuracy fall within a few steps while answers stay well-formed, and the page reports a collapse: the update overshoots.',
     apply: (c) => withGrpo(c, { learningRate: Math.min(1, c.grpo.learningRate * 10) }),
   },
   {
