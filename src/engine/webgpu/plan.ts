@@ -24,7 +24,7 @@ export function webgpuPlanDevice(d: ModelDims, B: number, T: number, trainable: 
   const scratchFloats: Record<string, number> = {
     'logprob.partials': lp.partials,
     'logprob.zt': lp.zt,
-    'logprob.grad': lp.grad,
+    'logprob.chunk': lp.chunk,
     'attention.delta': B * T * d.NH,
     rmsnorm_dweight: Math.max(rmsnormScratchFloats(N, d.C), d.qkNorm ? rmsnormScratchFloats(N * d.NH, d.D) : 0),
     sum_squares_partial: sumSquaresPartials(trainable),

@@ -1,11 +1,12 @@
-// The fused log-prob kernels on the GPU vs the CPU twin (f64 on the same f32 inputs): logp, lse and entropy;
-// dh and dwlm added onto existing gradients; awkward N, C, V; vocabulary splits and backward spans crossed;
+// The log-prob kernels on the GPU vs the CPU twin (f64 on the same f32 inputs): logp, lse and entropy;
+// dh and dwlm added onto existing gradients; awkward N, C, V; vocabulary chunks (forward and backward) and the
+// fold's segments crossed; the matvec (N <= 8) and tiled (N > 8) logits paths;
 // masked rows (dlogp = 0); bit-identical reruns.
 import { describe, expect, it } from 'vitest';
 import * as cpu from '../../cpu/logprob.ts';
 import { expectClose, randInts, randn, Rng } from '../../cpu/testing.ts';
 import { testBackend } from '../testing.ts';
-import { logprobBackward, logprobForward, logprobSplits } from './logprob.ts';
+import { logprobBackward, logprobForward } from './logprob.ts';
 import { asF32, freeAll, gpuFloats, gpuInts, readF64 } from './test-helpers.ts';
 
 const TOL_FWD = 1e-5; // normwise (max |diff| / max(1, max |expected|)), f32 vs f64
@@ -14,20 +15,12 @@ const TOL_BWD = 1e-5;
 describe('logprob (WebGPU)', async () => {
   const be = await testBackend();
 
-  it('splits the vocabulary into whole tiles that cover it', () => {
-    for (const [N, V] of [[1, 11], [70, 300], [4096, 151936], [3, 49152]]) {
-      const { numSplits, splitLen } = logprobSplits(N, V);
-      expect(splitLen % 32).toBe(0);
-      expect((numSplits - 1) * splitLen).toBeLessThan(V);
-      expect(numSplits * splitLen).toBeGreaterThanOrEqual(V);
-    }
-  });
-
   const cases = [
     { N: 1, C: 5, V: 11, temp: 1, scale: 1, spanFloats: undefined },
-    { N: 3, C: 5, V: 75, temp: 0.7, scale: 1, spanFloats: 3 * 32 }, // backward spans of 32: 3 spans, the last partial
-    { N: 70, C: 6, V: 300, temp: 1.3, scale: 1, spanFloats: 70 * 64 }, // 10 forward splits, spans of 64
+    { N: 3, C: 5, V: 75, temp: 0.7, scale: 1, spanFloats: 3 * 32 }, // chunks of 64 rows: 2 chunks, the last partial
+    { N: 70, C: 6, V: 300, temp: 1.3, scale: 1, spanFloats: 70 * 64 }, // 5 chunks of 64
     { N: 33, C: 40, V: 517, temp: 1, scale: 4, spanFloats: undefined }, // C not a multiple of 16, large logits
+    { N: 5, C: 8, V: 2500, temp: 1, scale: 1, spanFloats: 5 * 1600 }, // 2 chunks of 1600: 2 fold segments each, one empty
   ];
   for (const { N, C, V, temp, scale, spanFloats } of cases) {
     it.skipIf(!be)(`forward and backward match the CPU (N=${N}, C=${C}, V=${V}, temperature=${temp})`, async () => {
@@ -60,7 +53,7 @@ describe('logprob (WebGPU)', async () => {
         dh: gpuFloats(be!, dh0),
         dw: gpuFloats(be!, dw0),
       };
-      logprobForward(be!.ctx, g.logp, g.lse, g.entropy, g.h, g.w, g.targets, N, C, V, temp);
+      logprobForward(be!.ctx, g.logp, g.lse, g.entropy, g.h, g.w, g.targets, N, C, V, temp, spanFloats);
       const gLogp = await readF64(be!, g.logp);
       const gLse = await readF64(be!, g.lse);
       const gEnt = await readF64(be!, g.entropy);
@@ -78,7 +71,7 @@ describe('logprob (WebGPU)', async () => {
       expectClose('dwlm increment', sub(gdw, dw0), sub(dw, dw0), TOL_BWD);
 
       // deterministic reruns: the forward again, and a second backward from the same start
-      logprobForward(be!.ctx, g.logp, g.lse, g.entropy, g.h, g.w, g.targets, N, C, V, temp);
+      logprobForward(be!.ctx, g.logp, g.lse, g.entropy, g.h, g.w, g.targets, N, C, V, temp, spanFloats);
       expect(await readF64(be!, g.logp)).toEqual(gLogp);
       expect(await readF64(be!, g.entropy)).toEqual(gEnt);
       be!.uploadFloat(g.dh, Float32Array.from(dh0));
