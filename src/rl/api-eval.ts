@@ -8,7 +8,7 @@ import { hash32 } from '../engine/rng.ts';
 import { environmentOf } from './envs/single-turn.ts';
 import type { ChatMessage } from './envs/types.ts';
 import { evalRewardErrorsMetric, evalRewardMeanMetric, METRIC } from './metrics.ts';
-import { meanPassAtK, reportedKs } from './pass-at-k.ts';
+import { meanPassAtK, PASS_THRESHOLD, reportedKs } from './pass-at-k.ts';
 import { chatCompletion, MAX_REPLY_BYTES, redact, validateBaseUrl, type ChatMessage as ApiMessage } from './rubric/judge.ts';
 import { concurrencyLimit } from './rubric/kinds/llm-judge.ts';
 import { scoreCriterion, type Rubric } from './rubric/rubric.ts';
@@ -62,7 +62,7 @@ export interface ApiEvalResult {
 }
 
 /** A correctness score at least this counts as a pass for pass@k (criteria may give partial credit). */
-export const PASS_THRESHOLD = 1 - 1e-9;
+export { PASS_THRESHOLD } from './pass-at-k.ts';
 
 /**
  * `completions` episodes per row. Fails (rejects) only when no episode succeeds; otherwise failed episodes are

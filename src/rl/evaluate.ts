@@ -1,10 +1,12 @@
 // Evaluation: greedy completions on the task's fixed held-out rows (or given rows), scored by the rubric.
 // eval/accuracy is the mean of the task's designated correctness criterion; eval/reward the mean total. A
 // criterion that fails on a completion scores 0 there and is counted (eval/rewards/<name>/errors,
-// eval/accuracy_errors), under the rubric's one rule for failures (rubric.ts).
+// eval/accuracy_errors), under the rubric's one rule for failures (rubric.ts). With eval.passAtK it also
+// samples G completions per row and reports pass@k (eval-pass-at-k.ts).
 import type { TensorLike } from '../engine/backend.ts';
 import type { Model } from '../engine/model.ts';
 import type { RunConfig } from './config/schema.ts';
+import { sampledPassAtK } from './eval-pass-at-k.ts';
 import { evalRewardErrorsMetric, evalRewardMeanMetric, METRIC } from './metrics.ts';
 import { sampleRollouts, scoreContext, type ChatCodec } from './rollout.ts';
 import { scoreCriterion, type CriterionOutcome, type Rubric } from './rubric/rubric.ts';
@@ -66,6 +68,9 @@ export async function evaluate<F extends TensorLike, I extends TensorLike>(
   for (const [name, t] of totals) {
     metrics[evalRewardMeanMetric(name)] = t.score / n;
     if (t.errors > 0) metrics[evalRewardErrorsMetric(name)] = t.errors;
+  }
+  if (config.eval.passAtK) {
+    Object.assign(metrics, await sampledPassAtK(model, codec, task, rubric, config, rows, samples.map((s) => s.correct)));
   }
   return { metrics, samples };
 }

@@ -29,3 +29,21 @@ export function reportedKs(n: number): number[] {
   ks.add(n);
   return [...ks].sort((a, b) => a - b);
 }
+
+/** A correctness score at least this counts as a pass (criteria may give partial credit). */
+export const PASS_THRESHOLD = 1 - 1e-9;
+
+/** eval/pass@k: the sampled estimate (k of the n completions per row); eval/pass@1_greedy: the greedy answer passes. */
+export const passAtKMetric = (k: number): string => `eval/pass@${k}`;
+export const GREEDY_PASS_AT_1 = 'eval/pass@1_greedy';
+
+/** The metrics for per-row correctness scores: pass@k for the reported k of n samples per row. */
+export function passAtKMetrics(perRowScores: readonly (readonly number[])[], n: number): Record<string, number> {
+  const problems = perRowScores.map((scores) => ({ n: scores.length, c: scores.filter((s) => s >= PASS_THRESHOLD).length }));
+  const out: Record<string, number> = {};
+  for (const k of reportedKs(n)) {
+    const v = meanPassAtK(problems, k);
+    if (Number.isFinite(v)) out[passAtKMetric(k)] = v;
+  }
+  return out;
+}

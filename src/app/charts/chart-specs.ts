@@ -2,6 +2,7 @@
 // reading order. A chart whose metrics no shown run has is not drawn. Per-criterion reward charts are found
 // from the `rewards/<name>/mean` keys the runs logged.
 import { criterionOfRewardMean, METRIC, rewardMeanMetric } from '../../rl/metrics.ts';
+import { GREEDY_PASS_AT_1, passAtKMetric } from '../../rl/pass-at-k.ts';
 import type { RunRecord } from '../store/runs.ts';
 
 export interface LineSpec {
@@ -91,6 +92,39 @@ function criterionChart(name: string): ChartSpec {
   return spec;
 }
 
+/** The k of every eval/pass@k series the runs logged (eval.passAtK), ascending. */
+export function passAtKs(runs: readonly RunRecord[]): number[] {
+  const ks = new Set<number>();
+  for (const run of runs) for (const p of run.evals) for (const key of Object.keys(p.metrics)) {
+    const m = /^eval\/pass@(\d+)$/.exec(key);
+    if (m) ks.add(Number(m[1]));
+  }
+  return [...ks].sort((a, b) => a - b);
+}
+
+const PASS_DASHES = ['5 3', '2 2', '8 3 2 3', '1 3'];
+// One spec per set of k, so memoised charts see the same spec while the runs' k stay the same.
+const passCharts = new Map<string, ChartSpec>();
+
+/** pass@1 greedy and sampled and pass@k up to G, next to eval accuracy: GRPO's job is to turn pass@G into pass@1. */
+function passAtKChart(ks: readonly number[]): ChartSpec {
+  const id = ks.join(',');
+  let spec = passCharts.get(id);
+  if (!spec) {
+    spec = {
+      id: 'pass-at-k',
+      title: 'Eval pass@k',
+      hint: 'Held-out set, G samples per row: pass@k is the chance that one of k samples is right (unbiased estimator). GRPO turns pass@G into pass@1: the gap closes as it learns.',
+      lines: [
+        evalLine(GREEDY_PASS_AT_1, 'pass@1 greedy'),
+        ...ks.map((k, i) => evalLine(passAtKMetric(k), `pass@${k}`, PASS_DASHES[i % PASS_DASHES.length])),
+      ],
+    };
+    passCharts.set(id, spec);
+  }
+  return spec;
+}
+
 /** True when some run has a point for one of the chart's metrics. */
 export function chartHasData(spec: ChartSpec, runs: readonly RunRecord[]): boolean {
   return spec.lines.some((line) =>
@@ -100,6 +134,7 @@ export function chartHasData(spec: ChartSpec, runs: readonly RunRecord[]): boole
 
 /** The charts to draw for these runs: the reward chart always (it carries the empty state), others with data. */
 export function chartSpecsFor(runs: readonly RunRecord[]): ChartSpec[] {
-  const all = [...BEFORE_CRITERIA, ...criterionNames(runs).map(criterionChart), ...AFTER_CRITERIA];
+  const [evalChart, ...rest] = AFTER_CRITERIA;
+  const all = [...BEFORE_CRITERIA, ...criterionNames(runs).map(criterionChart), evalChart, passAtKChart(passAtKs(runs)), ...rest];
   return all.filter((spec) => spec.id === REWARD_CHART_ID || chartHasData(spec, runs));
 }

@@ -79,7 +79,7 @@ export const HYPERPARAMETER_GROUPS: readonly HyperparameterGroup[] = [
   {
     id: 'run',
     title: 'Run',
-    fields: [f('steps', 'Steps'), f('seed', 'Seed'), f('eval.every', 'Evaluate every'), f('eval.maxNewTokens', 'Eval max new tokens')],
+    fields: [f('steps', 'Steps'), f('seed', 'Seed'), f('eval.every', 'Evaluate every'), f('eval.maxNewTokens', 'Eval max new tokens'), f('eval.passAtK', 'Eval pass@k (G samples per row)')],
   },
 ];
 

@@ -147,6 +147,10 @@ const Eval = z
   .object({
     every: int().min(0).default(0).describe('Evaluate every N steps; 0 = only before the first step and after the last.'),
     maxNewTokens: int().min(1).max(4096).default(16).describe('Completion length limit for evaluation.'),
+    passAtK: z
+      .boolean()
+      .default(false)
+      .describe('Also sample G completions per held-out row (training temperature) and log eval/pass@k for k up to G and eval/pass@1_greedy; costs about G greedy evaluations.'),
   })
   .strict();
 
