@@ -11,7 +11,7 @@ import { attentionBackward, attentionForward } from './attention.ts';
 import { accumulate, add, copy, scale, sumSquares, zero } from './elementwise.ts';
 import { embeddingBackward, embeddingForward } from './embedding.ts';
 import { decodeAttention, kvCacheGather, kvCacheWrite } from './kvcache.ts';
-import { logprobBackward, logprobForward } from './logprob.ts';
+import { LOGPROB_CHUNK, logprobBackward, logprobForward } from './logprob.ts';
 import { loraBackward, loraForward } from './lora.ts';
 import * as jsMatmul from './matmul.ts';
 import { nonZeroRowsInto } from './matmul.ts';
@@ -265,7 +265,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     this.matmul.matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
   }
 
-  private get matmul(): Pick<typeof jsMatmul, 'matmulForward' | 'matmulBackward'> {
+  private get matmul(): typeof wasmMatmul {
     return this.wasm === 1 ? wasmMatmul : jsMatmul;
   }
 
@@ -315,8 +315,8 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     V: number,
     temperature: number,
   ): void {
-    const args: SplitArgs<'logprobForward'> = [logp, lse, entropy, h, wlm, targets, N, C, V, temperature];
-    if (!this.split('logprobForward', args)) logprobForward(...args);
+    const args: SplitArgs<'logprobForward'> = [logp, lse, entropy, h, wlm, targets, N, C, V, temperature, this.wasm];
+    if (!this.split('logprobForward', args)) logprobForward(logp, lse, entropy, h, wlm, targets, N, C, V, temperature, LOGPROB_CHUNK, this.matmul);
   }
 
   logprobBackward(
@@ -332,8 +332,8 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     V: number,
     temperature: number,
   ): void {
-    const args: SplitArgs<'logprobBackward'> = [dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature];
-    if (!this.split('logprobBackward', args)) logprobBackward(...args);
+    const args: SplitArgs<'logprobBackward'> = [dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature, this.wasm];
+    if (!this.split('logprobBackward', args)) logprobBackward(dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature, LOGPROB_CHUNK, this.matmul);
   }
 
   decodeAttention(out: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array, len: Int32Array, B: number, NH: number, KVH: number, D: number, maxT: number): void {

@@ -9,7 +9,7 @@ import type { FloatArray, IntArray } from '../floats.ts';
 import { adamw, checkAdamw } from './adamw.ts';
 import { attentionBackwardRange, attentionForwardRange, checkHeads } from './attention.ts';
 import { checkDecodeAttention, decodeAttentionRange } from './kvcache.ts';
-import { checkTargets, logprobBackwardRange, logprobForward, ROW_BLOCK } from './logprob.ts';
+import { checkTargets, LOGPROB_CHUNK, logprobBackwardRange, logprobForward, ROW_BLOCK } from './logprob.ts';
 import * as jsMatmul from './matmul.ts';
 import * as wasmMatmul from './wasm/matmul.ts';
 import { rmsnormForward } from './rmsnorm.ts';
@@ -117,14 +117,14 @@ export const SPLIT_KERNELS = {
     },
   }),
   /** By rows (multiples of 4: each row's logits come out of the same matmul tile). */
-  logprobForward: kernel<[F, F, F, F, F, I, N, N, N, N]>({
+  logprobForward: kernel<[F, F, F, F, F, I, N, N, N, N, N]>({
     check: (_lp, _l, _e, _h, _w, targets, N, _C, V) => checkTargets('logprobForward', targets, N, V),
     cost: (_lp, _l, _e, _h, _w, _t, N, C, V) => ({ work: N * (C + 4) * V, units: Math.ceil(N / 4) }),
-    part(p, P, logp, lse, entropy, h, wlm, targets, N, C, V, temperature) {
+    part(p, P, logp, lse, entropy, h, wlm, targets, N, C, V, temperature, wasm) {
       const [lo, hi] = splitRange(N, p, P, 4);
       if (lo < hi) {
         const rows = (t: F) => t.subarray(lo, hi);
-        logprobForward(rows(logp), rows(lse), rows(entropy), h.subarray(lo * C, hi * C), wlm, targets.subarray(lo, hi), hi - lo, C, V, temperature);
+        logprobForward(rows(logp), rows(lse), rows(entropy), h.subarray(lo * C, hi * C), wlm, targets.subarray(lo, hi), hi - lo, C, V, temperature, LOGPROB_CHUNK, matmulKernels(wasm));
       }
     },
   }),
@@ -132,21 +132,22 @@ export const SPLIT_KERNELS = {
    * dh by rows (multiples of ROW_BLOCK), dwlm by vocabulary rows (multiples of 4); each part recomputes the
    * logits its two halves need, so the split costs about a third more work than the whole call.
    */
-  logprobBackward: kernel<[F, F | null, F, F, F, I, F, N, N, N, N]>({
+  logprobBackward: kernel<[F, F | null, F, F, F, I, F, N, N, N, N, N]>({
     check: (_dh, _dw, _dl, _h, _w, targets, _lse, N, _C, V) => checkTargets('logprobBackward', targets, N, V),
     cost: (_dh, _dw, _dl, _h, _w, _t, _lse, N, C, V) => ({
       work: N * (3 * C + 4) * V,
       units: Math.max(Math.ceil(N / ROW_BLOCK), Math.ceil(V / 4)),
     }),
-    part(p, P, dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature) {
+    part(p, P, dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature, wasm) {
+      const mm = matmulKernels(wasm);
       if (P === 1) {
-        logprobBackwardRange(dh, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, 0, V);
+        logprobBackwardRange(dh, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, 0, V, LOGPROB_CHUNK, mm);
         return;
       }
       const [n0, n1] = splitRange(N, p, P, ROW_BLOCK);
-      if (n0 < n1) logprobBackwardRange(dh, null, dlogp, h, wlm, targets, lse, C, temperature, n0, n1, 0, V);
+      if (n0 < n1) logprobBackwardRange(dh, null, dlogp, h, wlm, targets, lse, C, temperature, n0, n1, 0, V, LOGPROB_CHUNK, mm);
       const [v0, v1] = splitRange(V, p, P, 4);
-      if (v0 < v1 && dwlm !== null) logprobBackwardRange(null, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, v0, v1);
+      if (v0 < v1 && dwlm !== null) logprobBackwardRange(null, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, v0, v1, LOGPROB_CHUNK, mm);
     },
   }),
   /** By rows. */
