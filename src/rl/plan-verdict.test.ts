@@ -4,8 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from '../engine/config.ts';
 import { mergeWithDefaults } from './config/schema.ts';
-import { planVerdict } from './plan-verdict.ts';
+import { planVerdict, verdictModelConfig } from './plan-verdict.ts';
 
+const smol = parseModelConfig({
+  model_type: 'llama', vocab_size: 49152, hidden_size: 576, intermediate_size: 1536, num_hidden_layers: 30, num_attention_heads: 9,
+  num_key_value_heads: 3, tie_word_embeddings: true, max_position_embeddings: 8192,
+});
 const qwen3 = parseModelConfig({
   model_type: 'qwen3', vocab_size: 151936, hidden_size: 1024, intermediate_size: 3072, num_hidden_layers: 28, num_attention_heads: 16,
   num_key_value_heads: 8, head_dim: 128, tie_word_embeddings: true, max_position_embeddings: 40960,
@@ -43,5 +47,41 @@ describe('planVerdict', () => {
     expect(planVerdict(qwen3, smaller, gpu4).lora.fits).toBe(true);
     const tiny = { ...gpu4, maxTotalBytes: 2 ** 28 }; // 256 MiB: not even the frozen base fits
     expect(planVerdict(qwen3, run, tiny).lora.advice).toEqual([]);
+  });
+
+  it('SmolLM2-135M: its published parameter count; full fine-tuning needs at least 16 bytes a parameter, LoRA far less', () => {
+    const v = planVerdict(smol, run, { name: 'a GPU', kind: 'webgpu', maxBufferBytes: 2 ** 30 });
+    expect(v.params).toBe(134_515_008);
+    // weights + gradients + two AdamW moments in f32
+    expect(v.full.plan.totalBytes).toBeGreaterThan(16 * v.params);
+    expect(v.full.fits).toBe(true);
+    expect(v.full.reason).toMatch(/does not report its total memory/);
+    // LoRA drops the gradients and AdamW state (12 bytes a parameter) and halves the projections: > 12 bytes saved
+    expect(v.full.plan.totalBytes - v.lora.plan.totalBytes).toBeGreaterThan(12 * v.params);
+  });
+
+  it('a per-buffer limit names the buffer that does not fit, and LoRA is advised when its buffers do fit', () => {
+    const small = { name: 'a small GPU', kind: 'webgpu' as const, maxBufferBytes: 256 * 2 ** 20 };
+    const v = planVerdict(smol, run, small);
+    expect(v.full.fits).toBe(false);
+    // 134.5M f32 parameters, rounded up to the pool's bucket: 0.50 GiB
+    expect(v.full.reason).toBe('the flat weight buffer needs 0.50 GiB; a small GPU allows 0.25 GiB per buffer');
+    expect(v.full.advice).toEqual(['train with LoRA (the frozen base needs no gradients or optimiser state)']);
+    expect(v.lora.fits).toBe(true);
+  });
+
+  it('the LoRA verdict follows the run\'s own lora block (a larger rank plans more adapter memory)', () => {
+    const cpu = { name: 'the CPU', kind: 'cpu' as const };
+    const r16 = planVerdict(smol, { ...run, lora: { rank: 16, alpha: 32, targets: ['q', 'v'], dropout: 0, baseDtype: 'bf16' } }, cpu);
+    const r64 = planVerdict(smol, { ...run, lora: { rank: 64, alpha: 32, targets: ['q', 'v'], dropout: 0, baseDtype: 'bf16' } }, cpu);
+    // q: 576 -> 576, v: 576 -> 192 in 30 layers: r (in + out) floats each, x4 bytes for the adapter itself
+    const perRank = 30 * ((576 + 576) + (576 + 192)) * 4;
+    expect(r16.lora.plan.parts.adapters).toBe(16 * perRank);
+    expect(r64.lora.plan.parts.adapters).toBe(64 * perRank);
+  });
+
+  it('reads a config.json the way the engine does, refusing what it cannot run with one line', () => {
+    expect(verdictModelConfig({ model_type: 'llama', vocab_size: 10, hidden_size: 8, intermediate_size: 8, num_hidden_layers: 1, num_attention_heads: 2 }).hidden_size).toBe(8);
+    expect(() => verdictModelConfig([])).toThrow('config.json must be a JSON object');
   });
 });

@@ -1,8 +1,9 @@
 // The Model panel's verdict per training mode (full fine-tuning / LoRA) from the engine's exact memory plan
 // (engine/memory.ts, both modes), before anything downloads, with advice when a mode does not fit: LoRA, fewer
 // prompts per step, a smaller group, fewer new tokens, the first one that makes it fit. The prompt length is not
-// known before the tokenizer loads, so it is taken as `promptTokens` (default PROMPT_TOKENS_ESTIMATE).
-import { type ModelConfig } from '../engine/config.ts';
+// known before the tokenizer loads, so it is taken as `promptTokens` (default PROMPT_TOKENS_ESTIMATE). The one
+// fit verdict of the codebase: the page computes it from a model's config.json and the devices it can train on.
+import { parseModelConfig, type ModelConfig } from '../engine/config.ts';
 import { buildLoraLayout, frozenBaseBuffers, type LoraOptions } from '../engine/lora.ts';
 import { webgpuPlanDevice } from '../engine/webgpu/plan.ts';
 import { planMemory, type MemoryPlan, type MemoryPlanInput } from '../engine/memory.ts';
@@ -22,6 +23,7 @@ export const DEFAULT_LORA: LoraOptions & { baseDtype: 'f32' | 'bf16' | 'f16' } =
 
 export interface VerdictDevice {
   name: string;
+  /** The backend that would train: WebGPU plans round buffers to the pool's buckets and hold a half-precision base. */
   kind: 'cpu' | 'webgpu';
   /** Largest single buffer (a GPU's storage binding limit). */
   maxBufferBytes?: number;
@@ -142,4 +144,9 @@ export function planVerdict(config: ModelConfig, run: RunConfig, device: Verdict
     full: verdictFor('full', layout, run, device, promptTokens),
     lora: verdictFor('lora', layout, run, device, promptTokens),
   };
+}
+
+/** A config.json's JSON as the engine reads it (throws the engine's one-line refusal for a config it cannot run). */
+export function verdictModelConfig(configJson: unknown): ModelConfig {
+  return parseModelConfig(configJson);
 }

@@ -1,8 +1,7 @@
 // Messages between the page and the Hub worker (hub.worker.ts), which inspects Hub models before they download,
 // downloads them into the browser's verified model cache with progress and Cancel, and lists and deletes cached
 // models. Plain data only; the token is kept in memory by the page and sent per request, never stored.
-import type { RunConfig } from '../rl/config/schema.ts';
-import type { FitVerdict } from '../rl/model-fit.ts';
+import type { ModelConfig } from '../engine/config.ts';
 
 export interface HubAccess {
   /** Default https://huggingface.co (a mirror, or the tests' local server). */
@@ -12,7 +11,7 @@ export interface HubAccess {
 
 /** Page -> Hub worker. `id` pairs each reply with its request. */
 export type UiToHub =
-  | { type: 'inspect'; id: number; modelId: string; access: HubAccess; run: RunConfig }
+  | { type: 'inspect'; id: number; modelId: string; access: HubAccess }
   | { type: 'download'; id: number; modelId: string; access: HubAccess }
   | { type: 'cancel'; id: number }
   | { type: 'list'; id: number }
@@ -30,8 +29,8 @@ export interface HubInspection {
   refusal: string | null;
   cached: boolean;
   online: boolean;
-  /** Memory verdicts for the WebGPU adapter (when there is one) and for the CPU backend. */
-  fit: { device: string; verdict: FitVerdict }[];
+  /** The parsed config.json (null when refused): the page plans the run's memory from it (rl/plan-verdict.ts). */
+  modelConfig: ModelConfig | null;
 }
 
 export interface CachedModelView {

@@ -1,10 +1,9 @@
-// The Hub worker's logic in Node, against the Hub look-alike: inspect gives sizes and fit verdicts, download streams
+// The Hub worker's logic in Node, against the Hub look-alike: inspect gives sizes and the parsed config, download streams
 // progress and asks for persistence, Cancel and failures are one message each and leave the store as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryHubStore } from '../engine/io/hub-store.ts';
 import { startHubServer, type HubTestServer } from '../engine/io/hub-test-server.ts';
 import { tinyQwen3Folder } from '../engine/io/hub-test-models.ts';
-import { defaultRunConfig } from '../rl/config/schema.ts';
 import type { HubToUi } from './hub-protocol.ts';
 import { HubService } from './hub-service.ts';
 
@@ -25,7 +24,6 @@ function service() {
     deleteModel: async () => undefined,
     storage: async () => ({}),
     persist: async () => (persisted++, true),
-    devices: async () => [{ name: 'a test GPU', maxBufferBytes: 2 ** 30 }],
   });
   return { s, store, sent, persisted: () => persisted };
 }
@@ -33,11 +31,11 @@ function service() {
 const access = () => ({ endpoint: hub.endpoint });
 
 describe('HubService', () => {
-  it('inspects (params, size, dtype, fit) and downloads with progress, then asks for persistent storage', async () => {
+  it('inspects (params, size, dtype, config) and downloads with progress, then asks for persistent storage', async () => {
     const { s, store, sent, persisted } = service();
-    await s.handle({ type: 'inspect', id: 1, modelId: 'hf:test-org/tiny-qwen3', access: access(), run: defaultRunConfig() });
+    await s.handle({ type: 'inspect', id: 1, modelId: 'hf:test-org/tiny-qwen3', access: access() });
     const inspected = sent.find((m) => m.type === 'inspected');
-    expect(inspected?.type === 'inspected' && inspected.inspection).toMatchObject({ dtypes: 'BF16', cached: false, refusal: null, fit: [{ device: 'a test GPU' }] });
+    expect(inspected?.type === 'inspected' && inspected.inspection).toMatchObject({ dtypes: 'BF16', cached: false, refusal: null, modelConfig: { model_type: 'qwen3', vocab_size: 151936 } });
     expect(store.files.size, 'inspecting stores nothing').toBe(0);
     await s.handle({ type: 'download', id: 2, modelId: 'hf:test-org/tiny-qwen3', access: access() });
     expect(sent.filter((m) => m.type === 'progress' && m.id === 2).length).toBeGreaterThan(1);
@@ -60,8 +58,8 @@ describe('HubService', () => {
 
   it('a missing repo and a bad id are one message each', async () => {
     const { s, sent } = service();
-    await s.handle({ type: 'inspect', id: 3, modelId: 'hf:test-org/none', access: access(), run: defaultRunConfig() });
-    await s.handle({ type: 'inspect', id: 4, modelId: 'hf:no-slash', access: access(), run: defaultRunConfig() });
+    await s.handle({ type: 'inspect', id: 3, modelId: 'hf:test-org/none', access: access() });
+    await s.handle({ type: 'inspect', id: 4, modelId: 'hf:no-slash', access: access() });
     expect(sent).toEqual([
       { type: 'failed', id: 3, message: 'test-org/none needs a Hugging Face token (401: private or gated, or no such repo)' },
       { type: 'failed', id: 4, message: '"no-slash" is not ORG/NAME (a Hub repo id has exactly one /)' },

@@ -1,11 +1,10 @@
 // The Hub worker's work, apart from the worker global so it can run in Node tests: inspect a model (config,
-// sizes, header, fit verdicts), download it into the store with progress (Cancel aborts it), list and delete
+// sizes, header; the page computes the fit verdicts from the config, rl/plan-verdict.ts), download it into the store with progress (Cancel aborts it), list and delete
 // cached models, and ask for persistent storage when a model is saved. Every failure is one sentence.
 import { HubClient } from '../engine/io/hub-client.ts';
 import { parseHubModelId } from '../engine/io/hub-id.ts';
 import { downloadHubModel, inspectHubModel } from '../engine/io/hub-model.ts';
 import type { HubFileStore } from '../engine/io/hub-store.ts';
-import { fitVerdict, type FitDevice } from '../rl/model-fit.ts';
 import type { CachedModelView, HubAccess, HubToUi, StorageView, UiToHub } from './hub-protocol.ts';
 
 export interface HubServiceDeps {
@@ -16,8 +15,6 @@ export interface HubServiceDeps {
   storage: () => Promise<StorageView>;
   /** Ask the browser to keep this site's storage (navigator.storage.persist); returns whether it is persistent. */
   persist: () => Promise<boolean | undefined>;
-  /** The devices to judge fit for (a WebGPU adapter's limits, the CPU budget). */
-  devices: () => Promise<FitDevice[]>;
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
 }
 
@@ -44,9 +41,8 @@ export class HubService {
         case 'inspect': {
           const ref = parseHubModelId(m.modelId);
           const info = await inspectHubModel(ref, { client: this.client(m.access), store: this.deps.store, signal: ac.signal });
-          const fit = info.config ? (await this.deps.devices()).map((d) => ({ device: d.name, verdict: fitVerdict(info.config!, m.run, d) })) : [];
-          const { config: _config, weightFiles: _w, revision: _r, ...rest } = info;
-          post({ type: 'inspected', id: m.id, inspection: { ...rest, modelId: m.modelId, fit } });
+          const { config, weightFiles: _w, revision: _r, ...rest } = info;
+          post({ type: 'inspected', id: m.id, inspection: { ...rest, modelId: m.modelId, modelConfig: config } });
           return;
         }
         case 'download': {

@@ -2,7 +2,6 @@
 // (Cache API, hub-cache-browser.ts). A switch over UiToHub messages (hub-protocol.ts) delegating to HubService.
 /// <reference lib="webworker" />
 import { browserHubStore, deleteCachedModel, listCachedModels } from './hub-cache-browser.ts';
-import { browserFitDevices } from './fit-devices.ts';
 import type { HubToUi, UiToHub } from './hub-protocol.ts';
 import { HubService } from './hub-service.ts';
 
@@ -20,7 +19,6 @@ const service = new HubService({
   },
   // Workers cannot call persist() in every browser; the page asks too (useHubWorker) when a model is saved.
   persist: async () => (navigator.storage && 'persist' in navigator.storage ? (navigator.storage as StorageManager).persist() : undefined),
-  devices: browserFitDevices,
 });
 
 scope.onmessage = (event: MessageEvent<UiToHub>) => {

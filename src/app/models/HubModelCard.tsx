@@ -1,23 +1,11 @@
 // One Hub model as the picker shows it before and while it downloads: parameters, download size, dtype, how the
-// header was read, the fit verdicts (full fine-tuning; LoRA as an estimate), the engine's refusal when its config
+// header was read, the fit verdicts per mode from the exact memory plan (FitVerdicts), the engine's refusal when its config
 // cannot run, a Download button with progress and Cancel, and "Use this model". Every failure is one message.
 import { formatBytes, formatParamCount } from '../panels/model-format.ts';
-import type { HubInspection } from '../../worker/hub-protocol.ts';
+import type { ConfigEdit } from '../panels/useConfigEdit.ts';
+import { FitVerdicts } from './FitVerdicts.tsx';
 import { formatProgress } from './hub-format.ts';
 import type { DownloadState, InspectState } from './useHubModel.ts';
-
-function FitLines({ info }: { info: HubInspection }) {
-  return (
-    <ul className="hub-fit" data-testid="hub-fit">
-      {info.fit.map(({ device, verdict }) => (
-        <li key={device}>
-          <strong>{device}</strong>: full fine-tuning {verdict.full.fits ? 'fits' : 'does not fit'} ({verdict.full.reason}); LoRA{' '}
-          <em>(estimate)</em> {verdict.lora.fits ? 'fits' : 'does not fit'} ({verdict.lora.reason}).
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 interface CardProps {
   modelId: string;
@@ -29,9 +17,11 @@ interface CardProps {
   onCancel: () => void;
   onUse: () => void;
   useError: string | null;
+  /** The run the verdicts are for (and its edits, to apply their advice). */
+  edit: ConfigEdit;
 }
 
-export function HubModelCard({ modelId, inspect, download, selected, locked, onDownload, onCancel, onUse, useError }: CardProps) {
+export function HubModelCard({ modelId, inspect, download, selected, locked, onDownload, onCancel, onUse, useError, edit }: CardProps) {
   const info = inspect.state === 'ready' ? inspect.info : null;
   const running = download.state === 'running';
   return (
@@ -58,7 +48,7 @@ export function HubModelCard({ modelId, inspect, download, selected, locked, onD
             </p>
           )}
           <p className="field-help">{info.online ? info.headerNote : 'The Hub cannot be reached: showing the cached copy.'}</p>
-          {!info.refusal && <FitLines info={info} />}
+          {!info.refusal && info.modelConfig && <FitVerdicts modelConfig={info.modelConfig} run={edit.config} edit={edit} testId="hub-fit" />}
         </>
       )}
       {running && (

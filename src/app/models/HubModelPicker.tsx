@@ -63,7 +63,7 @@ export function HubModelPicker({ edit }: { edit: ConfigEdit }) {
   const [typed, setTyped] = useState('');
   const [useError, setUseError] = useState<string | null>(null);
   const { cache, refresh, remove, busy } = useCache();
-  const model = useHubModel(candidate, edit.config, refresh);
+  const model = useHubModel(candidate, refresh);
 
   const choose = (id: string) => {
     setUseError(null);
@@ -107,6 +107,7 @@ export function HubModelPicker({ edit }: { edit: ConfigEdit }) {
           onCancel={model.cancel}
           onUse={() => setUseError(edit.commit(['model', 'id'], candidate))}
           useError={useError}
+          edit={edit}
         />
       )}
       <CachedModels cache={cache} busy={busy} onDelete={(m) => void remove(m.repo, m.commit).then(() => model.recheck())} />

@@ -1,7 +1,6 @@
-// State of one Hub model in the picker: its inspection (asked of the Hub worker: config, sizes, fit) and its
+// State of one Hub model in the picker: its inspection (asked of the Hub worker: config, sizes, dtype) and its
 // download (progress, Cancel, the one message of a failure). A new candidate resets both.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RunConfig } from '../../rl/config/schema.ts';
 import type { HubInspection } from '../../worker/hub-protocol.ts';
 import { cancelHubRequest, hubRequest } from './hub-client.ts';
 import { hubAccess } from './hub-settings.ts';
@@ -22,16 +21,14 @@ export type DownloadState =
   | { state: 'done'; persisted?: boolean }
   | { state: 'failed'; message: string; cancelled?: boolean };
 
-export function useHubModel(modelId: string | null, run: RunConfig, onCacheChanged: () => void) {
+export function useHubModel(modelId: string | null, onCacheChanged: () => void) {
   const [inspect, setInspect] = useState<InspectState>({ state: 'idle' });
   const [download, setDownload] = useState<DownloadState>({ state: 'idle' });
   const current = useRef(modelId);
-  const runRef = useRef(run);
-  runRef.current = run;
 
   const check = useCallback(async (id: string) => {
     setInspect({ state: 'checking' });
-    const reply = await hubRequest({ type: 'inspect', modelId: id, access: hubAccess(), run: runRef.current });
+    const reply = await hubRequest({ type: 'inspect', modelId: id, access: hubAccess() });
     if (current.current !== id) return;
     if (reply.type === 'inspected') setInspect({ state: 'ready', info: reply.inspection });
     else if (reply.type === 'failed') setInspect({ state: 'failed', message: reply.message });

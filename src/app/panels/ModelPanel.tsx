@@ -1,11 +1,14 @@
 // The model panel: the bundled models from /models/index.json (name, parameter count, size, the tasks it
 // was trained for, its measured step-0 scores), and models from the Hugging Face Hub (models/HubModelPicker);
 // choosing one sets config.model.id. A catalogue that cannot be loaded says so, and the current model id still shows.
+// Then the training mode (full fine-tuning or LoRA, LoraSettings) and the memory plan's verdict for the chosen model.
 import { useEffect, useState } from 'react';
 import { parseModelCatalog, type CatalogEntry } from '../../rl/model-catalog.ts';
 import { formatBytes, formatParamCount, formatPercent } from './model-format.ts';
 import type { ConfigEdit } from './useConfigEdit.ts';
 import { HubModelPicker } from '../models/HubModelPicker.tsx';
+import { BundledFitVerdicts } from '../models/BundledFitVerdicts.tsx';
+import { LoraSettings } from './LoraSettings.tsx';
 
 type CatalogState = { state: 'loading' } | { state: 'ready'; models: CatalogEntry[] } | { state: 'error'; message: string };
 
@@ -100,6 +103,11 @@ export function ModelPanel({ edit }: { edit: ConfigEdit }) {
           )}
         </fieldset>
       )}
+      <div className="training-mode" data-testid="training-mode">
+        <h3>Training mode and memory</h3>
+        <LoraSettings edit={edit} />
+        <BundledFitVerdicts edit={edit} />
+      </div>
       <HubModelPicker edit={edit} />
     </section>
   );
