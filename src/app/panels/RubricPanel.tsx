@@ -1,6 +1,7 @@
 // The rubric panel: the criteria list (add a kind, remove, reorder with keyboard-operable buttons, weight,
-// name, params), custom code with live scores, judge settings, and the preview table of every criterion on
-// sample completions. Scoring runs in the preview worker, never on this thread.
+// name, params), custom code with live scores, judge settings, the preview table of every criterion on
+// sample completions, weights fitted to the person's ratings (WeightFit) and the rubric assistant. Scoring runs
+// in the preview worker, never on this thread.
 import { useEffect, useMemo, useState } from 'react';
 import type { CriterionKindName } from '../../rl/rubric/criteria.ts';
 import { useHidden } from '../classroom.ts';
@@ -8,10 +9,12 @@ import { currentRun, useStore, type PlaygroundState } from '../store.ts';
 import { CriterionItem } from './CriterionItem.tsx';
 import { defaultSamples, samplesFromRun, type PreviewSamples } from './preview-samples.ts';
 import { addCriterion, CRITERION_KINDS, kindDescription, moveCriterion, removeCriterion } from './rubric-edit.ts';
+import { RubricAssistant } from './RubricAssistant.tsx';
 import { RubricPreview } from './RubricPreview.tsx';
 import { SamplesEditor } from './SamplesEditor.tsx';
 import type { ConfigEdit } from './useConfigEdit.ts';
 import { useRubricPreview } from './useRubricPreview.ts';
+import { WeightFit } from './WeightFit.tsx';
 
 /** The current run's latest first group, except while it trains (then null: the panel is left alone). */
 const selectIdleRunGroup = (s: PlaygroundState) => (s.status === 'training' ? null : (currentRun(s)?.rollouts.at(-1)?.groups[0] ?? null));
@@ -140,6 +143,8 @@ export function RubricPanel({ edit }: { edit: ConfigEdit }) {
         </label>
       )}
       <RubricPreview preview={preview} />
+      <WeightFit preview={preview} samples={samples} edit={edit} />
+      <RubricAssistant edit={edit} samples={samples} />
     </section>
   );
 }

@@ -17,7 +17,14 @@ export interface PreviewState {
   request: PreviewRequest | null;
 }
 
-export function useRubricPreview(criteria: readonly CriterionSpec[], samples: PreviewSamples, callJudge: boolean, maxNewTokens: number): PreviewState {
+export function useRubricPreview(
+  criteria: readonly CriterionSpec[],
+  samples: PreviewSamples,
+  callJudge: boolean,
+  maxNewTokens: number,
+  /** Requests supersede only earlier ones of the same channel (preview-client.ts). */
+  channel = 'rubric',
+): PreviewState {
   // One key per distinct request: identical configs (a re-commit of the same text) do not re-score.
   const request = useMemo<PreviewRequest>(
     () => ({ criteria: structuredClone([...criteria]), samples: toPreviewSamples(samples), callJudge, maxNewTokens }),
@@ -30,7 +37,7 @@ export function useRubricPreview(criteria: readonly CriterionSpec[], samples: Pr
     const current = JSON.parse(key) as PreviewRequest;
     let live = true;
     const timer = setTimeout(() => {
-      void requestPreview(current, callJudgeSecrets(current)).then((result) => {
+      void requestPreview(current, callJudgeSecrets(current), channel).then((result) => {
         if (live && result) setAnswered({ key, result, request: current });
       });
     }, PREVIEW_DEBOUNCE_MS);
@@ -38,7 +45,7 @@ export function useRubricPreview(criteria: readonly CriterionSpec[], samples: Pr
       live = false;
       clearTimeout(timer);
     };
-  }, [key]);
+  }, [key, channel]);
   return { result: answered?.result ?? null, request: answered?.request ?? null, scoring: answered?.key !== key };
 }
 
