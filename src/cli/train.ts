@@ -1,6 +1,8 @@
 // `grpo-playground train`: run a GRPO run headless, a progress bar on stderr, one JSON object per line
 // in --log ({"type":"train",...} per step, {"type":"eval",...} at step 0, every eval.every steps and at
-// the end), and the trained model as a Hugging Face folder in --out. --checkpoint-every N saves
+// the end), and the trained model in --out: a Hugging Face folder, or for a LoRA run the PEFT adapter
+// (adapter_config.json + adapter_model.safetensors); --merged-out writes a LoRA run's merged model as a Hugging
+// Face folder (with or without --out). --checkpoint-every N saves
 // OUT/checkpoint-K (the latest two are kept; also on Ctrl-C), and --resume OUT/checkpoint-K continues that
 // run exactly: the same lines, bit for bit on the CPU backend, as the run never interrupted.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { modelFolderFiles } from '../engine/io/model-folder.ts';
+import { parseHubModelId } from '../engine/io/hub-id.ts';
 import { writeModelFolder } from '../engine/io/node-source.ts';
 import { envJudgeKeyProvider } from '../rl/rubric/judge-key.ts';
 import type { HackingEvent } from '../rl/hacking.ts';
@@ -22,6 +25,7 @@ export interface TrainFlags extends ConfigFlags {
   backend: BackendChoice;
   log?: string;
   out?: string;
+  mergedOut?: string;
   model?: string;
   quiet?: boolean;
   checkpointEvery?: string;
@@ -36,6 +40,9 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const config: RunConfig = resumed ? resumed.config : await loadRunConfig(flags);
   const checkpointEvery = flags.checkpointEvery !== undefined ? parseCount('--checkpoint-every', flags.checkpointEvery, 1) : 0;
   if (checkpointEvery > 0 && !flags.out) throw new CliError('--checkpoint-every needs --out (checkpoints go to OUT/checkpoint-STEP)');
+  if (flags.mergedOut !== undefined && !config.lora) {
+    throw new CliError('--merged-out is for LoRA runs (the run config has no lora block): a full fine-tuning run writes its whole model with --out');
+  }
   // Synchronous appends: each line is on disk as soon as its step ends, even though training keeps the
   // event loop busy (the CPU backend never yields to I/O by itself). A resumed run appends to its log.
   const log = flags.log ? openLog(flags.log, resumed ? 'a' : 'w') : null;
@@ -127,11 +134,26 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
       `eval/reward ${first['eval/reward'].toFixed(3)} -> ${last['eval/reward'].toFixed(3)}\n`,
   );
   if (flags.out) {
-    await writeModelFolder(flags.out, modelFolderFiles(loaded, await trainer.weights()));
+    const adapter = await trainer.peftAdapter(peftBaseModel(config.model.id, flags.model));
+    await writeModelFolder(flags.out, adapter ?? modelFolderFiles(loaded, await trainer.weights()));
     if (checkpointEvery > 0) await saveCheckpoint(flags.out, { config, state: await trainer.saveState(), firstEval: first });
-    process.stderr.write(`wrote model to ${flags.out}\n`);
+    process.stderr.write(adapter ? `wrote the LoRA adapter (PEFT format) to ${flags.out}\n` : `wrote model to ${flags.out}\n`);
+  }
+  if (flags.mergedOut) {
+    await writeModelFolder(flags.mergedOut, modelFolderFiles(loaded, await trainer.weights()));
+    process.stderr.write(`wrote the merged model (base + adapters) to ${flags.mergedOut}\n`);
   }
   if (log !== null) closeSync(log);
+}
+
+/**
+ * What a PEFT adapter names as its base (adapter_config.json base_model_name_or_path): the --model folder, the Hub
+ * repo of an `hf:` id (PEFT wants ORG/NAME, not our prefix), or the bundled model's id.
+ */
+export function peftBaseModel(modelId: string, modelFlag?: string): string {
+  if (modelFlag !== undefined && !modelFlag.startsWith('hf:')) return modelFlag;
+  const id = modelFlag ?? modelId;
+  return id.startsWith('hf:') ? parseHubModelId(id).repo : id;
 }
 
 async function loadCheckpoint(flags: TrainFlags): Promise<Checkpoint> {

@@ -1,9 +1,9 @@
 // LoRA exports: the PEFT adapter files parse with an independent safetensors reader (a dozen lines below, not
-// safetensors.ts; and NumPy through /usr/bin/python3 where it exists, which also recomputes W + (alpha/r) B A from
+// safetensors.ts; and NumPy through /usr/bin/python3 where it exists (peft-numpy-check.ts), which also recomputes W + (alpha/r) B A from
 // the adapter file and the base file and compares it with our merged file), and the merged model's forward equals
 // the adapted model's.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { Model } from '../model.ts';
 import { Rng } from '../rng.ts';
 import { createTinyModel, modelFolderFiles } from './model-folder.ts';
 import { mergedModelFiles, mergeLora, peftAdapterFiles, PEFT_CONFIG, PEFT_WEIGHTS } from './peft.ts';
+import { hasNumpy, numpyMergeCheck } from './peft-numpy-check.ts';
 
 /** An independent reader: u64 header length, JSON header, raw little-endian F32 data. */
 function readF32Safetensors(bytes: Uint8Array): Map<string, { shape: number[]; data: Float32Array }> {
@@ -30,50 +31,6 @@ function readF32Safetensors(bytes: Uint8Array): Map<string, { shape: number[]; d
     out.set(name, { shape: t.shape, data });
   }
   return out;
-}
-
-const PY_CHECK = `
-import json, struct, sys
-import numpy as np
-def read(path):
-    with open(path, 'rb') as f:
-        raw = f.read()
-    (n,) = struct.unpack('<Q', raw[:8])
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, t in header.items():
-        if name == '__metadata__':
-            continue
-        b, e = t['data_offsets']
-        assert t['dtype'] == 'F32'
-        out[name] = np.frombuffer(raw[8 + n + b:8 + n + e], dtype='<f4').reshape(t['shape']).astype(np.float64)
-    return out
-adapter_dir, base_dir, merged_dir = sys.argv[1:4]
-cfg = json.load(open(adapter_dir + '/adapter_config.json'))
-ad = read(adapter_dir + '/adapter_model.safetensors')
-base = read(base_dir + '/model.safetensors')
-merged = read(merged_dir + '/model.safetensors')
-scale = cfg['lora_alpha'] / cfg['r']
-worst, pairs = 0.0, 0
-for name, A in ad.items():
-    if not name.endswith('.lora_A.weight'):
-        continue
-    B = ad[name.replace('lora_A', 'lora_B')]
-    target = name[len('base_model.model.'):].replace('.lora_A.weight', '.weight')
-    want = base[target] + scale * (B @ A)
-    worst = max(worst, float(np.abs(merged[target] - want).max()))
-    pairs += 1
-print(json.dumps({'pairs': pairs, 'worst': worst, 'r': cfg['r'], 'targets': cfg['target_modules'], 'peft_type': cfg['peft_type']}))
-`;
-
-function hasNumpy(): boolean {
-  if (!existsSync('/usr/bin/python3')) return false;
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function writeFolder(dir: string, files: Map<string, Uint8Array | string>): void {
@@ -137,7 +94,7 @@ describe('PEFT export', () => {
       writeFolder(dirs[0], peftAdapterFiles(lora, adapter, 'base'));
       writeFolder(dirs[1], modelFolderFiles(loaded));
       writeFolder(dirs[2], mergedModelFiles(loaded, lora, adapter));
-      const out = JSON.parse(execFileSync('/usr/bin/python3', ['-c', PY_CHECK, ...dirs], { encoding: 'utf8' }));
+      const out = numpyMergeCheck(dirs[0], dirs[1], dirs[2]);
       expect(out).toMatchObject({ pairs: lora.entries.length, r: 3, peft_type: 'LORA' });
       expect(out.worst).toBeLessThan(1e-5);
     } finally {
