@@ -8,6 +8,7 @@ import { appendDownsampled, type MetricPoint, type RunRecord } from '../store/ru
 import { usePersist } from '../persist/persist-store.ts';
 import { addImportedRun, readCheckpoint, readSavedSeries } from '../persist/saved-runs.ts';
 import { setMarks } from '../persist/writer.ts';
+import { useLabels } from '../panels/preference-labels.ts';
 import { currentSecrets } from '../secrets.ts';
 import type { UiToWorker, WorkerToUi } from '../../worker/protocol.ts';
 import { download } from './download.ts';
@@ -33,7 +34,7 @@ export function exportRollouts(run: RunRecord): void {
 export async function exportRunFile(run: RunRecord): Promise<void> {
   const saved = await readCheckpoint(run.id).catch(() => null);
   const checkpoint = saved ? { step: saved.step, ...saved.checkpoint } : null;
-  const bytes = writeRunFile({ run, series: await series(run), checkpoint });
+  const bytes = writeRunFile({ run, series: await series(run), checkpoint, labels: useLabels.getState().labels });
   download(`${fileStem(run)}.run.zip`, bytes as Uint8Array<ArrayBuffer>, 'application/zip');
 }
 
@@ -87,6 +88,7 @@ export async function importRunFile(file: Blob): Promise<string> {
   setMarks(run);
   useStore.setState((s) => ({ runs: [...s.runs, run] }));
   if (parsed.checkpoint) usePersist.setState((s) => ({ checkpoints: { ...s.checkpoints, [run.id]: parsed.checkpoint!.step } }));
+  if (parsed.labels?.length) useLabels.getState().merge(parsed.labels);
   return run.name;
 }
 

@@ -1,4 +1,5 @@
-// A whole run as one .zip file, and back: run.json (name, colour, config, state, step, warnings, kept rollouts),
+// A whole run as one .zip file, and back: run.json (name, colour, config, state, step, warnings, kept rollouts,
+// the person's ratings of sample completions for the weight fit),
 // metrics.jsonl (every saved point, the CLI log's format) and, when the run has one, its checkpoint as the two
 // files of src/rl/checkpoint.ts under checkpoint/. Reading one checks everything before anything is kept and
 // throws RunFileError with one line naming what is wrong.
@@ -6,6 +7,7 @@ import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { parseRunConfig } from '../../rl/config/schema.ts';
 import type { CheckpointFiles, StepRollouts } from '../../worker/protocol.ts';
 import type { MetricPoint, RunOutcome, RunRecord, RunWarning } from '../store/runs.ts';
+import { checkedLabels, type PreferenceLabel } from '../panels/preference-labels.ts';
 import { metricsJsonl, type RunSeries } from './formats.ts';
 
 export const RUN_FILE_FORMAT = 'grpo-playground-run';
@@ -23,9 +25,11 @@ export interface RunFile {
   run: Omit<RunRecord, 'id' | 'train' | 'evals'>;
   series: RunSeries;
   checkpoint: (CheckpointFiles & { step: number }) | null;
+  /** Ratings of sample completions (preference-labels.ts); absent or malformed entries read back as none. */
+  labels?: PreferenceLabel[];
 }
 
-export function writeRunFile({ run, series, checkpoint }: RunFile): Uint8Array {
+export function writeRunFile({ run, series, checkpoint, labels }: RunFile): Uint8Array {
   const meta = {
     format: RUN_FILE_FORMAT,
     version: VERSION,
@@ -37,6 +41,7 @@ export function writeRunFile({ run, series, checkpoint }: RunFile): Uint8Array {
     checkpointStep: checkpoint?.step ?? null,
     warnings: run.warnings,
     rollouts: run.rollouts,
+    ...(labels?.length ? { labels } : {}),
   };
   const files: Zippable = {
     'run.json': strToU8(JSON.stringify(meta)),
@@ -89,7 +94,7 @@ export function readRunFile(bytes: Uint8Array): RunFile {
   }
   const name = typeof meta.name === 'string' ? meta.name.slice(0, 80) : 'Imported run';
   const color = typeof meta.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(meta.color) ? meta.color : '#6b7280';
-  return { run: { name, color, reference: false, config, state, step, warnings, rollouts }, series, checkpoint };
+  return { run: { name, color, reference: false, config, state, step, warnings, rollouts }, series, checkpoint, labels: checkedLabels(meta.labels) };
 }
 
 function readMetrics(text: string): RunSeries {
