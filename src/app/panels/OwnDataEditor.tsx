@@ -1,9 +1,61 @@
 // Own data for the own-data task: paste JSONL/CSV or upload a file; a preview table of the first rows as the
 // task reads them, or the first problem with its line number (and a button that selects that line). Text the
-// task refuses stays in the editor but is not committed: the run keeps the last valid data.
-import { useMemo, useRef, useState } from 'react';
+// task refuses stays in the editor but is not committed: the run keeps the last valid data. For a bundled
+// model it also says when the model's chat template drops the system prompt, and which rows hold characters
+// its tokenizer does not know (model-text.ts).
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { DEFAULT_OWN_DATA_SYSTEM_PROMPT } from '../../rl/tasks/own-data.ts';
+import { loadModelText, outsideVocabulary, showCharacter, type ModelText } from './model-text.ts';
 import { cellText, lineRange, MAX_DATA_CHARS, MAX_UPLOAD_BYTES, previewOwnData } from './own-data-preview.ts';
 import type { ConfigEdit } from './useConfigEdit.ts';
+import './own-data.css';
+
+/** The bundled model's template and vocabulary, once loaded (null for a Hub model or while loading). */
+function useModelText(modelId: string): ModelText | null {
+  const [text, setText] = useState<{ id: string; text: ModelText | null } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadModelText(modelId).then((t) => live && setText({ id: modelId, text: t }));
+    return () => {
+      live = false;
+    };
+  }, [modelId]);
+  return text?.id === modelId ? text.text : null;
+}
+
+function ModelTextNotes({ edit, preview }: { edit: ConfigEdit; preview: ReturnType<typeof previewOwnData> }) {
+  const modelId = edit.config.model.id;
+  const text = useModelText(modelId);
+  if (!text) return null;
+  const system = String(edit.config.task.params.systemPrompt ?? DEFAULT_OWN_DATA_SYSTEM_PROMPT);
+  const outside = preview.ok ? outsideVocabulary(preview.all, text.characters) : null;
+  const systemOutside = text.system === 'kept' && text.characters ? [...new Set(system)].filter((ch) => !text.characters!.has(ch)) : [];
+  return (
+    <>
+      {text.system !== 'kept' && system !== '' && (
+        <p className="field-warning" data-testid="own-data-system-note">
+          {modelId}'s chat template {text.system === 'dropped' ? 'drops system messages' : 'refuses system messages'}: the model never sees the
+          systemPrompt above{text.system === 'refused' ? ' (and rendering the prompt may fail)' : ''}. Put instructions in the prompts, or use a model whose template has a
+          system role (the Hub models').
+        </p>
+      )}
+      {outside && (
+        <p className="field-warning" data-testid="own-data-vocabulary" role="status">
+          {outside.rows} row{outside.rows === 1 ? '' : 's'} (line{outside.lines.length === 1 ? '' : 's'} {outside.lines.join(', ')}
+          {outside.rows > outside.lines.length ? ', …' : ''}) hold characters {modelId}'s tokenizer does not know:{' '}
+          {outside.characters.slice(0, 12).map(showCharacter).join(', ')}
+          {outside.characters.length > 12 ? `, and ${outside.characters.length - 12} more` : ''}. They become its unknown token, so the model cannot read
+          them in a prompt or write them in an answer.
+        </p>
+      )}
+      {systemOutside.length > 0 && (
+        <p className="field-warning" data-testid="own-data-system-vocabulary">
+          The systemPrompt holds characters {modelId}'s tokenizer does not know: {systemOutside.slice(0, 12).map(showCharacter).join(', ')}.
+        </p>
+      )}
+    </>
+  );
+}
 
 export function OwnDataEditor({ edit }: { edit: ConfigEdit }) {
   const committed = String(edit.config.task.params.data ?? '');
@@ -83,6 +135,7 @@ export function OwnDataEditor({ edit }: { edit: ConfigEdit }) {
           {schemaError}
         </p>
       )}
+      <ModelTextNotes edit={edit} preview={preview} />
       {preview.ok ? (
         <div className="own-data-preview" data-testid="own-data-preview">
           <p className="field-help">

@@ -6,7 +6,7 @@ import { DataError, detectFormat, MAX_DATA_CHARS, parseDataset, type DataFormat,
 export const PREVIEW_ROWS = 5;
 
 export type OwnDataPreview =
-  | { ok: true; format: DataFormat; total: number; rows: DataRow[]; columns: string[] }
+  | { ok: true; format: DataFormat; total: number; rows: DataRow[]; columns: string[]; all: DataRow[] }
   | { ok: false; format: DataFormat; message: string; line: number | null };
 
 /** `format`: the task's format param ('auto' detects JSONL by a leading "{"). */
@@ -23,6 +23,7 @@ export function previewOwnData(data: string, format: string = 'auto'): OwnDataPr
       total: rows.length,
       rows: rows.slice(0, PREVIEW_ROWS),
       columns: ['prompt', 'answer', ...(hasSplit ? ['split'] : []), ...extra],
+      all: rows,
     };
   } catch (e) {
     if (!(e instanceof DataError)) throw e;
