@@ -3,11 +3,12 @@
 // With `threads` > 1 the heavy kernels (parallel.ts) are split across helper threads (pool.ts) sharing memory:
 // tensors are then allocated in SharedArrayBuffers, and results are bit-identical to one thread. Calls too small
 // to pay for the hand-off, and tensors not allocated here, run on the calling thread with the plain kernels.
-// With `kernels: 'wasm'` (the default where WebAssembly SIMD compiles) the matmuls run as WebAssembly SIMD
-// (wasm/), on every thread alike; 'js' (or GRPO_CPU_KERNELS=js in Node) keeps the plain TypeScript ones.
+// With `kernels: 'wasm'` (the default where WebAssembly SIMD compiles) the matmuls, the log-prob head's tiles
+// and attention run as WebAssembly SIMD (wasm/), on every thread alike; 'js' (or GRPO_CPU_KERNELS=js in Node)
+// keeps the plain TypeScript ones.
 import type { Backend } from '../backend.ts';
 import { adamw } from './adamw.ts';
-import { attentionBackward, attentionForward } from './attention.ts';
+import * as jsAttention from './attention.ts';
 import { accumulate, add, copy, scale, sumSquares, zero } from './elementwise.ts';
 import { embeddingBackward, embeddingForward } from './embedding.ts';
 import { decodeAttention, kvCacheGather, kvCacheWrite } from './kvcache.ts';
@@ -15,6 +16,7 @@ import { LOGPROB_CHUNK, logprobBackward, logprobForward } from './logprob.ts';
 import { loraBackward, loraForward } from './lora.ts';
 import * as jsMatmul from './matmul.ts';
 import { nonZeroRowsInto } from './matmul.ts';
+import * as wasmAttention from './wasm/attention.ts';
 import * as wasmMatmul from './wasm/matmul.ts';
 import { wasmUnavailable } from './wasm/runtime.ts';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm.ts';
@@ -269,9 +271,12 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     return this.wasm === 1 ? wasmMatmul : jsMatmul;
   }
 
+  private get attention(): typeof wasmAttention {
+    return this.wasm === 1 ? wasmAttention : jsAttention;
+  }
+
   attentionForward(out: Float32Array, lse: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, B: number, T: number, NH: number, KVH: number, D: number): void {
-    const args: SplitArgs<'attentionForward'> = [out, lse, q, k, v, B, T, NH, KVH, D];
-    if (!this.split('attentionForward', args)) attentionForward(...args);
+    if (!this.split('attentionForward', [out, lse, q, k, v, B, T, NH, KVH, D, this.wasm])) this.attention.attentionForward(out, lse, q, k, v, B, T, NH, KVH, D);
   }
 
   attentionBackward(
@@ -290,8 +295,8 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     KVH: number,
     D: number,
   ): void {
-    const args: SplitArgs<'attentionBackward'> = [dq, dk, dv, dout, q, k, v, out, lse, B, T, NH, KVH, D];
-    if (!this.split('attentionBackward', args)) attentionBackward(...args);
+    const args: SplitArgs<'attentionBackward'> = [dq, dk, dv, dout, q, k, v, out, lse, B, T, NH, KVH, D, this.wasm];
+    if (!this.split('attentionBackward', args)) this.attention.attentionBackward(dq, dk, dv, dout, q, k, v, out, lse, B, T, NH, KVH, D);
   }
 
   swigluForward(out: Float32Array, gate: Float32Array, up: Float32Array, N: number, Fdim: number): void {

@@ -7,7 +7,9 @@
 // Shapes and letters as in backend.ts. Each kernel also states its cost, so small calls stay on one thread.
 import type { FloatArray, IntArray } from '../floats.ts';
 import { adamw, checkAdamw } from './adamw.ts';
-import { attentionBackwardRange, attentionForwardRange, checkHeads } from './attention.ts';
+import * as jsAttention from './attention.ts';
+import { checkHeads } from './attention.ts';
+import * as wasmAttention from './wasm/attention.ts';
 import { checkDecodeAttention, decodeAttentionRange } from './kvcache.ts';
 import { checkTargets, LOGPROB_CHUNK, logprobBackwardRange, logprobForward, ROW_BLOCK } from './logprob.ts';
 import * as jsMatmul from './matmul.ts';
@@ -45,8 +47,9 @@ type F = FloatArray;
 type I = IntArray;
 type N = number;
 
-/** The matmul kernels a call's last argument picks: 1 the WebAssembly SIMD ones (wasm/matmul.ts), 0 the plain ones. */
+/** The kernels a call's last argument picks: 1 the WebAssembly SIMD ones (wasm/), 0 the plain TypeScript ones. */
 const matmulKernels = (wasm: number) => (wasm === 1 ? wasmMatmul : jsMatmul);
+const attentionKernels = (wasm: number) => (wasm === 1 ? wasmAttention : jsAttention);
 
 export const SPLIT_KERNELS = {
   /** By rows (multiples of 4) when there are enough of them, else by output channels (decode's few rows). */
@@ -86,21 +89,21 @@ export const SPLIT_KERNELS = {
     },
   }),
   /** By (batch, head) pairs. */
-  attentionForward: kernel<[F, F, F, F, F, N, N, N, N, N]>({
+  attentionForward: kernel<[F, F, F, F, F, N, N, N, N, N, N]>({
     check: (_o, _l, _q, _k, _v, _B, _T, NH, KVH) => void checkHeads(NH, KVH),
     cost: (_o, _l, _q, _k, _v, B, T, NH, _KVH, D) => ({ work: B * NH * T * (T + 1) * D, units: B * NH }),
-    part(p, P, out, lse, q, k, v, B, T, NH, KVH, D) {
+    part(p, P, out, lse, q, k, v, B, T, NH, KVH, D, wasm) {
       const [u0, u1] = splitRange(B * NH, p, P);
-      if (u0 < u1) attentionForwardRange(out, lse, q, k, v, T, NH, KVH, D, u0, u1);
+      if (u0 < u1) attentionKernels(wasm).attentionForwardRange(out, lse, q, k, v, T, NH, KVH, D, u0, u1);
     },
   }),
   /** By (batch, kv head) pairs: the query heads sharing a kv head stay in one part, so dk and dv never collide. */
-  attentionBackward: kernel<[F, F, F, F, F, F, F, F, F, N, N, N, N, N]>({
+  attentionBackward: kernel<[F, F, F, F, F, F, F, F, F, N, N, N, N, N, N]>({
     check: (_dq, _dk, _dv, _do, _q, _k, _v, _o, _l, _B, _T, NH, KVH) => void checkHeads(NH, KVH),
     cost: (_dq, _dk, _dv, _do, _q, _k, _v, _o, _l, B, T, NH, KVH, D) => ({ work: 2 * B * NH * T * (T + 1) * D, units: B * KVH }),
-    part(p, P, dq, dk, dv, dout, q, k, v, out, lse, B, T, NH, KVH, D) {
+    part(p, P, dq, dk, dv, dout, q, k, v, out, lse, B, T, NH, KVH, D, wasm) {
       const [u0, u1] = splitRange(B * KVH, p, P);
-      if (u0 < u1) attentionBackwardRange(dq, dk, dv, dout, q, k, v, out, lse, T, NH, KVH, D, u0, u1);
+      if (u0 < u1) attentionKernels(wasm).attentionBackwardRange(dq, dk, dv, dout, q, k, v, out, lse, T, NH, KVH, D, u0, u1);
     },
   }),
   /** By (row, head) pairs. */

@@ -10,6 +10,11 @@ interface KernelExports {
   heapBase(): number;
   gemm(M: number, N: number, K: number, a: number, b: number, c: number, ldc: number, bias: number, flags: number, scratch: number): void;
   gemmScratchFloats(N: number, K: number): number;
+  attnForwardHead(T: number, D: number, q: number, qs: number, k: number, v: number, ks: number, out: number, lse: number, scale: number, att: number): void;
+  attnBackwardHead(
+    T: number, D: number, q: number, dout: number, out: number, dq: number, qs: number,
+    k: number, v: number, dk: number, dv: number, ks: number, lse: number, scale: number, att: number,
+  ): void;
 }
 
 export class WasmRuntime {

@@ -2,46 +2,50 @@
 // ../gemm-wasm.ts). C[M,N] (row stride ldc) = A[M,K] B[K,N] (+ bias[N]), or C += A B. A is read row-major
 // [M,K] or, with transA, as its transpose stored [K,M]; B row-major [K,N] or, with transB, stored [N,K]. All
 // addresses are byte offsets into this module's memory; the caller (../gemm.ts) copies operands in and out.
-// Every C element is one f32 sum over k = 0..K-1 in order, started from zero, whatever its tile or the split
-// of the call, so results do not depend on how threads cut the work.
+// K is cut into blocks of KC (so a B panel stays in L1 and an A block in L2): every C element is a sum of f32
+// partial sums over k blocks 0, KC, 2KC, ... in order (each over its k in order, from zero), whatever its tile or
+// the split of the call (threads never split K), so results do not depend on how threads cut the work.
 
 // Register tile: 4 rows x 8 columns = 8 f32x4 accumulators (plus 2 B vectors and an A splat: 11 of 16 xmm).
 const MR = 4;
 const NR = 8;
 /** Rows of A packed and kept warm (in L2) while every column panel of B passes over them. */
-const MC = 64;
+const MC = 128;
+/** Depth of a k block: a B panel is NR x KC floats (8 KiB). */
+const KC = 256;
 
 /** First free byte after this module's static data (the caller's buffers start here). */
 export function heapBase(): usize {
   return __heap_base;
 }
 
-// Pack rows [i0, i0+m) of A into MR-row panels, each [K][MR] (k-major), zero-padded to a multiple of MR rows.
-function packA(dst: usize, a: usize, transA: bool, M: i32, K: i32, i0: i32, m: i32): void {
+// Pack rows [i0, i0+m) and columns [k0, k0+kc) of A into MR-row panels, each [kc][MR] (k-major), zero-padded
+// to a multiple of MR rows.
+function packA(dst: usize, a: usize, transA: bool, M: i32, K: i32, i0: i32, m: i32, k0: i32, kc: i32): void {
   for (let ip = 0; ip < m; ip += MR) {
-    const p = dst + <usize>(ip * K) * 4;
+    const p = dst + <usize>(ip * kc) * 4;
     for (let r = 0; r < MR; r++) {
       const i = i0 + ip + r;
       if (ip + r >= m) {
-        for (let k = 0; k < K; k++) store<f32>(p + <usize>(k * MR + r) * 4, 0);
+        for (let k = 0; k < kc; k++) store<f32>(p + <usize>(k * MR + r) * 4, 0);
       } else if (transA) {
-        for (let k = 0; k < K; k++) store<f32>(p + <usize>(k * MR + r) * 4, load<f32>(a + <usize>(k * M + i) * 4));
+        for (let k = 0; k < kc; k++) store<f32>(p + <usize>(k * MR + r) * 4, load<f32>(a + <usize>((k0 + k) * M + i) * 4));
       } else {
-        const row = a + <usize>(i * K) * 4;
-        for (let k = 0; k < K; k++) store<f32>(p + <usize>(k * MR + r) * 4, load<f32>(row + <usize>k * 4));
+        const row = a + <usize>(i * K + k0) * 4;
+        for (let k = 0; k < kc; k++) store<f32>(p + <usize>(k * MR + r) * 4, load<f32>(row + <usize>k * 4));
       }
     }
   }
 }
 
-// Pack all of B into NR-column panels, each [K][NR], zero-padded to a multiple of NR columns.
-function packB(dst: usize, b: usize, transB: bool, N: i32, K: i32): void {
+// Pack rows [k0, k0+kc) of B into NR-column panels, each [kc][NR], zero-padded to a multiple of NR columns.
+function packB(dst: usize, b: usize, transB: bool, N: i32, K: i32, k0: i32, kc: i32): void {
   for (let j0 = 0; j0 < N; j0 += NR) {
-    const p = dst + <usize>(j0 * K) * 4;
+    const p = dst + <usize>(j0 * kc) * 4;
     const n = min(NR, N - j0);
     if (!transB && n == NR) {
-      for (let k = 0; k < K; k++) {
-        const src = b + <usize>(k * N + j0) * 4;
+      for (let k = 0; k < kc; k++) {
+        const src = b + <usize>((k0 + k) * N + j0) * 4;
         v128.store(p + <usize>(k * NR) * 4, v128.load(src));
         v128.store(p + <usize>(k * NR) * 4 + 16, v128.load(src + 16));
       }
@@ -50,12 +54,12 @@ function packB(dst: usize, b: usize, transB: bool, N: i32, K: i32): void {
     for (let l = 0; l < NR; l++) {
       const j = j0 + l;
       if (l >= n) {
-        for (let k = 0; k < K; k++) store<f32>(p + <usize>(k * NR + l) * 4, 0);
+        for (let k = 0; k < kc; k++) store<f32>(p + <usize>(k * NR + l) * 4, 0);
       } else if (transB) {
-        const row = b + <usize>(j * K) * 4;
-        for (let k = 0; k < K; k++) store<f32>(p + <usize>(k * NR + l) * 4, load<f32>(row + <usize>k * 4));
+        const row = b + <usize>(j * K + k0) * 4;
+        for (let k = 0; k < kc; k++) store<f32>(p + <usize>(k * NR + l) * 4, load<f32>(row + <usize>k * 4));
       } else {
-        for (let k = 0; k < K; k++) store<f32>(p + <usize>(k * NR + l) * 4, load<f32>(b + <usize>(k * N + j) * 4));
+        for (let k = 0; k < kc; k++) store<f32>(p + <usize>(k * NR + l) * 4, load<f32>(b + <usize>((k0 + k) * N + j) * 4));
       }
     }
   }
@@ -125,7 +129,8 @@ function tile(ap: usize, bp: usize, K: i32, c: usize, ldc: i32, m: i32, n: i32, 
 /** Floats of scratch gemm needs for N columns and K. */
 export function gemmScratchFloats(N: i32, K: i32): i32 {
   const Np = (N + NR - 1) & ~(NR - 1);
-  return MC * K + Np * K + Np + MR * NR;
+  const kc = min(K, KC);
+  return MC * kc + Np * kc + Np + MR * NR;
 }
 
 /**
@@ -137,25 +142,32 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, b: usize, c: usize, ldc: 
   const transB = (flags & 2) != 0;
   const accumulate = (flags & 4) != 0;
   const Np = (N + NR - 1) & ~(NR - 1);
+  const KCm = min(K, KC);
   const bPack = scratch;
-  const aPack = bPack + <usize>(Np * K) * 4;
-  const biasPad = aPack + <usize>(MC * K) * 4;
+  const aPack = bPack + <usize>(Np * KCm) * 4;
+  const biasPad = aPack + <usize>(MC * KCm) * 4;
   const tmp = biasPad + <usize>Np * 4;
-  packB(bPack, b, transB, N, K);
   if (bias != 0) {
     for (let j = 0; j < Np; j++) store<f32>(biasPad + <usize>j * 4, j < N ? load<f32>(bias + <usize>j * 4) : 0);
   }
-  for (let i0 = 0; i0 < M; i0 += MC) {
-    const mb = min(MC, M - i0);
-    packA(aPack, a, transA, M, K, i0, mb);
-    for (let j0 = 0; j0 < N; j0 += NR) {
-      const n = min(NR, N - j0);
-      const bp = bPack + <usize>(j0 * K) * 4;
-      const bz: usize = bias != 0 ? biasPad + <usize>j0 * 4 : 0;
-      for (let ip = 0; ip < mb; ip += MR) {
-        const m = min(MR, mb - ip);
-        const cp = c + <usize>((i0 + ip) * ldc + j0) * 4;
-        tile(aPack + <usize>(ip * K) * 4, bp, K, cp, ldc, m, n, accumulate, bz, tmp);
+  // K = 0 still writes C (= bias or 0, or leaves it when accumulating), as an empty sum
+  for (let k0 = 0; k0 < max(K, 1); k0 += KC) {
+    const kc = min(KC, K - k0);
+    // the first k block writes C (with the bias) unless accumulating; later ones add to it
+    const add = accumulate || k0 > 0;
+    packB(bPack, b, transB, N, K, k0, kc);
+    for (let i0 = 0; i0 < M; i0 += MC) {
+      const mb = min(MC, M - i0);
+      packA(aPack, a, transA, M, K, i0, mb, k0, kc);
+      for (let j0 = 0; j0 < N; j0 += NR) {
+        const n = min(NR, N - j0);
+        const bp = bPack + <usize>(j0 * kc) * 4;
+        const bz: usize = bias != 0 && k0 == 0 ? biasPad + <usize>j0 * 4 : 0;
+        for (let ip = 0; ip < mb; ip += MR) {
+          const m = min(MR, mb - ip);
+          const cp = c + <usize>((i0 + ip) * ldc + j0) * 4;
+          tile(aPack + <usize>(ip * kc) * 4, bp, kc, cp, ldc, m, n, add, bz, tmp);
+        }
       }
     }
   }

@@ -1,2 +1,3 @@
 // Entry of the CPU backend's WebAssembly module: every exported kernel (see each file's header).
 export { heapBase, gemm, gemmScratchFloats } from './gemm';
+export { attnBackwardHead, attnForwardHead } from './attention';
