@@ -22,6 +22,23 @@ const status = (page: Page) => page.locator('.status[data-state]');
 // Line 3 of the code, "return (x;": QuickJS says "expecting ')'" on line 3; the parser puts it at column 10.
 const BAD_CODE = 'const x = completion.length;\n\nreturn (x;';
 
+test('after a run, the estimate is based on the rate that run measured on this device', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  const estimate = page.getByTestId('start-estimate');
+  await expect(estimate).toHaveAttribute('title', /^Time rough: no run on this device yet/);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(status(page)).toHaveAttribute('data-state', 'paused', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(estimate).toHaveAttribute('title', /^Time measured: [\d,]+ tokens\/s over 1 step of an earlier run of this model on CPU/);
+  await expect(estimate).toContainText('time measured');
+  // kept for the next visit
+  await page.reload();
+  await expect(estimate).toHaveAttribute('title', /^Time measured:/);
+  expect(errors, errors.join('\n')).toEqual([]);
+});
+
 for (const vp of VIEWPORTS) {
   test.describe(`guarded start at ${vp.width}x${vp.height}`, () => {
     test.use({ viewport: { width: vp.width, height: vp.height } });

@@ -103,7 +103,7 @@ export interface RunEstimate {
  */
 export function pickRate(known: readonly Throughput[], modelId: string, kind: DeviceKind, params: number | null): { rate: Omit<Throughput, 'at'>; scale: number; basis: string } {
   const same = known.filter((t) => t.modelId === modelId && t.kind === kind).sort((a, b) => b.at - a.at)[0];
-  if (same) return { rate: same, scale: 1, basis: `measured: ${Math.round(same.tokensPerSecond).toLocaleString('en-US')} tokens/s over ${same.steps} steps of an earlier run of this model on ${same.device}` };
+  if (same) return { rate: same, scale: 1, basis: `measured: ${Math.round(same.tokensPerSecond).toLocaleString('en-US')} tokens/s over ${same.steps} step${same.steps === 1 ? '' : 's'} of an earlier run of this model on ${same.device}` };
   const other = params ? known.filter((t) => t.kind === kind && t.params).sort((a, b) => b.at - a.at)[0] : undefined;
   if (other && params) {
     return {
