@@ -1,4 +1,5 @@
 // The one-click fixes beside a reward-hacking warning: what each does to the rubric, and when none is offered.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultRunConfig, parseRunConfig, type RunConfig } from '../../rl/config/schema.ts';
 import { fixesFor } from './hacking-fixes.ts';
@@ -34,5 +35,18 @@ describe('fixesFor', () => {
   it('nothing to fix: the default rubric (correctness 1, format 0.2), and a collapse', () => {
     expect(fixesFor('reward_vs_correctness', defaultRunConfig())).toEqual([]);
     expect(fixesFor('collapse', withRubric([{ name: 'xml_format', kind: 'xml_format', weight: 1, params: {} }]))).toEqual([]);
+  });
+});
+
+describe('examples/judge-hacking.json (the gameable-judge demo, README "A judge that can be flattered")', () => {
+  it('is a valid run config judged by `serve` on its default address, and both fixes apply to it', () => {
+    const config = parseRunConfig(JSON.parse(readFileSync(new URL('../../../examples/judge-hacking.json', import.meta.url), 'utf8')));
+    expect(config.rubric.criteria.map((c) => [c.name, c.kind, c.weight])).toEqual([
+      ['judge', 'llm_judge', 1],
+      ['correct_answer', 'correct_answer', 0],
+    ]);
+    expect(config.rubric.criteria[0].params).toMatchObject({ baseUrl: 'http://127.0.0.1:8000/v1', model: 'tiny-arith' });
+    const fixed = fixesFor('reward_vs_correctness', config).reduce((c, f) => f.apply(c), config);
+    expect(weights(fixed)).toEqual({ judge: 0.2, correct_answer: 1 });
   });
 });
