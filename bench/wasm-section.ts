@@ -3,7 +3,9 @@
 // the matmuls (forward, and backward dinp + dweight) and of the fused log-prob head at the bench model's shapes and
 // at hidden 256 / 4 layers / vocab 4096 / batch 8 x 128 (H256 below); then the whole GRPO-shaped training step
 // (forward log-probs, weighted backward, AdamW) at both, and where the wasm step's time goes now. Each pair is timed
-// alternately (a round runs js then wasm), medians reported; the log-probs of both are checked close first.
+// alternately (a round runs js then wasm), medians reported; the log-probs of both are checked close first. On one
+// thread the process's CPU time per call is reported too: on a shared machine it counts only our own work, where
+// wall time also counts the waits for a core.
 import { CpuBackend } from '../src/engine/cpu/backend.ts';
 import type { ModelConfig } from '../src/engine/config.ts';
 import { createTinyModel } from '../src/engine/io/model-folder.ts';
@@ -12,7 +14,7 @@ import { BENCH, MODEL } from './config.ts';
 import { benchWeights, trainBatch } from './data.ts';
 import { OursTrainer, oursModel } from './ours.ts';
 import { profiled, topShares } from './profile.ts';
-import { timeAlternating } from './stats.ts';
+import { median, timeAlternating } from './stats.ts';
 
 /** The mid-size shape of issue 16 (the PyTorch comparison's): intermediate 2 x hidden, as the bench model has. */
 export const H256: { model: Partial<ModelConfig>; B: number; T: number } = {
@@ -34,15 +36,42 @@ interface KernelRow {
   shape: string;
   kernel: string;
   threads: number;
+  /** From wall time. */
   jsGflops: number;
   wasmGflops: number;
+  /** From the process's CPU time (one thread only, else null). */
+  jsCpuGflops: number | null;
+  wasmCpuGflops: number | null;
 }
 
 interface StepRow {
   shape: string;
   threads: number;
+  /** Median wall time of a step. */
   jsMs: number;
   wasmMs: number;
+  /** Median CPU time of a step (one thread only, else null). */
+  jsCpuMs: number | null;
+  wasmCpuMs: number | null;
+}
+
+/** `fn`, pushing the process's CPU time (user + system) of each call into `out`, in ms. */
+function cpuTimed(fn: () => unknown, out: number[]): () => Promise<void> {
+  return async () => {
+    const c0 = process.cpuUsage();
+    await fn();
+    const c = process.cpuUsage(c0);
+    out.push((c.user + c.system) / 1000);
+  };
+}
+
+/** Wall and CPU medians (ms) of a and b timed alternately; the CPU figures are null with more than one thread. */
+async function pair(a: () => unknown, b: () => unknown, runs: number, threads: number) {
+  const [ca, cb]: number[][] = [[], []];
+  const [ta, tb] = await timeAlternating(cpuTimed(a, ca), cpuTimed(b, cb), 1, runs);
+  const one = threads === 1;
+  // the warm-up round is recorded too: drop it
+  return { a: ta.medianMs, b: tb.medianMs, cpuA: one ? median(ca.slice(1)) : null, cpuB: one ? median(cb.slice(1)) : null };
 }
 
 const backends = async (threads: number) => ({
@@ -56,16 +85,17 @@ function randomTensor(be: CpuBackend, rng: Rng, n: number, scale = 1): Float32Ar
   return t;
 }
 
-/** GFLOP/s of js and wasm on one kernel call, timed alternately; `make` builds its tensors on a backend. */
-async function kernelRate(js: CpuBackend, wasm: CpuBackend, flops: number, runs: number, make: (be: CpuBackend) => () => void): Promise<[number, number]> {
-  const [a, b] = await timeAlternating(make(js), make(wasm), 1, runs);
-  return [flops / a.medianMs / 1e6, flops / b.medianMs / 1e6];
+/** GFLOP/s of js and wasm on one kernel call (wall, then CPU time), timed alternately; `make` builds its tensors. */
+async function kernelRate(js: CpuBackend, wasm: CpuBackend, flops: number, runs: number, make: (be: CpuBackend) => () => void) {
+  const t = await pair(make(js), make(wasm), runs, js.threads);
+  const rate = (ms: number | null) => (ms === null ? null : flops / ms / 1e6);
+  return { jsGflops: flops / t.a / 1e6, wasmGflops: flops / t.b / 1e6, jsCpuGflops: rate(t.cpuA), wasmCpuGflops: rate(t.cpuB) };
 }
 
 async function kernelRows(shape: string, N: number, linears: [string, number, number][], C: number, V: number, threads: number, runs: number): Promise<KernelRow[]> {
   const { js, wasm } = await backends(threads);
   const rows: KernelRow[] = [];
-  const push = (kernel: string, [j, w]: [number, number]) => rows.push({ shape, kernel, threads, jsGflops: j, wasmGflops: w });
+  const push = (kernel: string, r: Awaited<ReturnType<typeof kernelRate>>) => rows.push({ shape, kernel, threads, ...r });
   for (const [name, K, OC] of linears) {
     const fwd = (be: CpuBackend) => {
       const rng = new Rng(1, 1);
@@ -113,7 +143,7 @@ async function stepRows(shape: string, config: Partial<ModelConfig>, B: number, 
   if (!(diff < BENCH.tolerance)) throw new Error(`${shape}: wasm log-probs differ from TypeScript by ${diff}`);
   const tj = trainer(js);
   const tw = trainer(wasm);
-  const [a, b] = await timeAlternating(() => tj.step(), () => tw.step(), 1, runs);
+  const t = await pair(() => tj.step(), () => tw.step(), runs, threads);
   let profile: { kernel: string; ms: number; share: number }[] = [];
   if (threads === 1) {
     const prof = profiled(wasm);
@@ -122,10 +152,12 @@ async function stepRows(shape: string, config: Partial<ModelConfig>, B: number, 
   }
   js.dispose();
   wasm.dispose();
-  return { row: { shape, threads, jsMs: a.medianMs, wasmMs: b.medianMs } satisfies StepRow, profile, maxLogpDiff: diff };
+  return { row: { shape, threads, jsMs: t.a, wasmMs: t.b, jsCpuMs: t.cpuA, wasmCpuMs: t.cpuB } satisfies StepRow, profile, maxLogpDiff: diff };
 }
 
 const f1 = (x: number) => x.toFixed(1);
+const cpuNote = (js: number | null, wasm: number | null, unit: string, digits: number) =>
+  js === null || wasm === null ? '' : `; CPU time: js ${js.toFixed(digits)}, wasm ${wasm.toFixed(digits)} ${unit} (${f1(unit === 'ms' ? js / wasm : wasm / js)}x)`;
 
 export async function runWasmSection(): Promise<Record<string, unknown>> {
   console.log('\n== CPU kernels: WebAssembly SIMD (wasm/) vs plain TypeScript, same backend, timed alternately, medians ==');
@@ -162,10 +194,15 @@ export async function runWasmSection(): Promise<Record<string, unknown>> {
     for (const threads of [1, 2]) {
       const rows = await kernelRows(s.name, s.N, s.linears, s.C, s.V, threads, s.runs);
       kernels.push(...rows);
-      for (const r of rows) console.log(`  ${s.name}, ${threads} thread${threads > 1 ? 's' : ''}: ${r.kernel}: js ${f1(r.jsGflops)}, wasm ${f1(r.wasmGflops)} GFLOP/s (${f1(r.wasmGflops / r.jsGflops)}x)`);
+      for (const r of rows) {
+        const wall = `js ${f1(r.jsGflops)}, wasm ${f1(r.wasmGflops)} GFLOP/s (${f1(r.wasmGflops / r.jsGflops)}x)`;
+        console.log(`  ${s.name}, ${threads} thread${threads > 1 ? 's' : ''}: ${r.kernel}: wall: ${wall}${cpuNote(r.jsCpuGflops, r.wasmCpuGflops, 'GFLOP/s', 1)}`);
+      }
       const st = await stepRows(s.name, s.config, s.B, s.T, threads, s.runs);
       steps.push(st.row);
-      console.log(`  ${s.name}, ${threads} thread${threads > 1 ? 's' : ''}: training step js ${st.row.jsMs.toFixed(0)} ms, wasm ${st.row.wasmMs.toFixed(0)} ms (${f1(st.row.jsMs / st.row.wasmMs)}x; max |logp js - wasm| ${st.maxLogpDiff.toExponential(1)})`);
+      const r = st.row;
+      const wall = `js ${r.jsMs.toFixed(0)} ms, wasm ${r.wasmMs.toFixed(0)} ms (${f1(r.jsMs / r.wasmMs)}x)`;
+      console.log(`  ${s.name}, ${threads} thread${threads > 1 ? 's' : ''}: training step: wall: ${wall}${cpuNote(r.jsCpuMs, r.wasmCpuMs, 'ms', 0)}; max |logp js - wasm| ${st.maxLogpDiff.toExponential(1)}`);
       if (st.profile.length > 0) {
         profiles[s.name] = st.profile;
         console.log(`  where the wasm step's time goes (1 thread): ${st.profile.map((p) => `${p.kernel} ${(100 * p.share).toFixed(0)}%`).join(', ')}`);
