@@ -31,7 +31,7 @@ function describe(kind: UntrustedKind, params: Record<string, number | string | 
     case 'llm_judge':
       return {
         effect: 'Sends each prompt and completion (and the judge API key, if you enter one) to this address.',
-        code: `POST ${String(params.baseUrl)}/chat/completions   (model: ${String(params.model)})\n\n${String(params.template)}`,
+        code: `POST ${String(params.baseUrl)}/chat/completions   (model: ${String(params.model)}${params.mode === 'group' ? ', every completion of a prompt in one request' : ''})\n\n${String(params.mode === 'group' ? params.groupTemplate : params.template)}`,
       };
   }
 }

@@ -114,6 +114,9 @@ export function mappingNotes(config: RunConfig): MappingNote[] {
     { setting: 'grpo.skipZeroStdGroups / dynamicSampling', trl: '-', fidelity: g.skipZeroStdGroups || g.dynamicSampling !== 'off' ? 'none' : 'exact', note: 'TRL has no DAPO dynamic sampling; zero-std groups get advantage 0 there (no gradient, but their tokens count in the loss normaliser)' },
     { setting: 'eval (greedy, held-out accuracy)', trl: 'eval_strategy / eval_steps', fidelity: 'approx', note: "TRL evaluates sampled completions; for our greedy eval/accuracy serve the trained model (vLLM) and run `grpo-playground eval --api-base`" },
   ];
+  if (config.rubric.criteria.some((c) => c.kind === 'llm_judge' && c.params.mode === 'group')) {
+    notes.push({ setting: 'llm_judge mode "group"', trl: '-', fidelity: 'none', note: 'the Python port scores each completion on its own with `template` (single mode); the group-relative judge is not ported' });
+  }
   if (config.lora) {
     notes.push({ setting: 'lora.rank / alpha / targets / dropout', trl: 'peft.LoraConfig(r, lora_alpha, target_modules, lora_dropout)', fidelity: 'exact' });
     notes.push({ setting: 'lora.baseDtype', trl: '-', fidelity: 'none', note: 'choose the dtype with model_init_kwargs / bf16 in TRL' });

@@ -3,6 +3,7 @@
 // not JSON, hostile or slow replies fail the whole group with one message and score 0; none is applied in part).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRunConfig, parseRunConfig } from '../config/schema.ts';
+import { mappingNotes } from '../export/trl-config.ts';
 import { groupIndices, MAX_GROUP, parseGroupScores } from './judge-group.ts';
 import { Rubric } from './rubric.ts';
 import { startScriptedChatServer, type ScriptedChatServer } from './testing/chat-server.ts';
@@ -101,6 +102,12 @@ describe('llm_judge mode "group"', () => {
     expect(() => parseRunConfig(config({ mode: 'pairs' }))).toThrow(/param 'mode' must be one of 'single', 'group'/);
     expect(() => parseRunConfig(config({ mode: 'group', template: 'unused in group mode' }))).not.toThrow();
     expect(() => parseRunConfig(config({ template: 'no placeholder' }))).toThrow(/must contain \{completion\}/);
+  });
+
+  it('the TRL/verifiers export says the group judge is not ported (its Python scores one completion at a time)', () => {
+    const withMode = (mode: string) => parseRunConfig({ ...defaultRunConfig(), rubric: { criteria: [{ name: 'j', kind: 'llm_judge', weight: 1, params: { mode } }] } });
+    expect(mappingNotes(withMode('group')).find((n) => n.setting === 'llm_judge mode "group"')?.fidelity).toBe('none');
+    expect(mappingNotes(withMode('single')).some((n) => n.setting.startsWith('llm_judge'))).toBe(false);
   });
 });
 
