@@ -46,8 +46,8 @@ export async function generate<F extends TensorLike, I extends TensorLike>(
 /**
  * Rows that decode over several calls (turns), each keeping its KV cache in between. `start` is generate();
  * `continue` takes, for each row that goes on, its whole token sequence so far, which must begin with what the
- * row has already seen (its prompt and every completion); only the new tokens are run through the model, one
- * decode step at a time over all rows, before sampling resumes. Rows not passed to `continue` are dropped.
+ * row has already seen (its prompt and every completion); only the new tokens are run through the model
+ * (Runtime.extend: a few forwards over all rows' new tokens at once) before sampling resumes. Rows not passed to `continue` are dropped.
  * Sampling matches a fresh generate() over the whole sequences (same seeds, same steps) up to float rounding:
  * the context reaches the cache through decode steps instead of a prefill.
  */
@@ -130,7 +130,9 @@ export class GenerationSession<F extends TensorLike, I extends TensorLike> {
     const P = prompts.length;
     const R = P * G;
     const Tp = Math.max(...prompts.map((p) => p.length));
-    const rt = new Runtime(this.model, Math.max(P * Tp, R), capacity, R);
+    const d = this.model.dims;
+    // Room for one chunk of all R rows, so a later turn's extend always fits a forward.
+    const rt = new Runtime(this.model, Math.max(P * Tp, roundUp(R, VIEW_ALIGN / gcd(d.NH * d.D, VIEW_ALIGN))), capacity, R);
     this.rt = rt;
     // ---- prefill the P prompts once ----
     const tokens = new Int32Array(P * Tp);
@@ -153,55 +155,27 @@ export class GenerationSession<F extends TensorLike, I extends TensorLike> {
     const firstIdx = new Int32Array(R);
     for (let r = 0; r < R; r++) firstIdx[r] = srcRow[r] * Tp + prompts[srcRow[r]].length - 1;
     const contextLen = Int32Array.from(srcRow, (p) => prompts[p].length);
-    return decodeTurn(rt, cache, firstIdx, contextLen, identity(R), opts, () => rt.freeCache(prefillCache));
+    return decodeTurn(rt, cache, firstIdx, contextLen, opts, () => rt.freeCache(prefillCache));
   }
 
   /**
-   * Append each row's new tokens to its cache and decode. Rows are first compacted into a new cache, longest
-   * pending run first, and the runs are right-aligned: at step j the rows still feeding are a prefix of the cache
-   * (what decodeAttention reads), and every row feeds its last new token at the final step, so all rows sample
-   * their first token together, as after a prefill.
+   * Append each row's new tokens to its cache (Runtime.extend) and decode. Rows that go on are first compacted
+   * into a new cache (rows 0..A-1 in the caller's order) unless they already are its rows in that order.
    */
   private async extendTurn(rows: number[], contexts: Int32Array[], base: number[], opts: GenerateOptions): Promise<GenerateResult> {
     const rt = this.rt!;
     const A = rows.length;
-    const pending = contexts.map((c, k) => c.subarray(base[k]));
-    const order = Int32Array.from(identity(A)).sort((a, b) => pending[b].length - pending[a].length || a - b);
-    const from = Int32Array.from(order, (k) => this.cacheRow[rows[k]]);
+    const from = Int32Array.from(rows, (r) => this.cacheRow[r]);
     if (A !== this.cache!.rows || from.some((c, i) => c !== i)) {
       const compact = rt.allocCache(A);
       rt.gatherCache(compact, this.cache!, from, Math.max(...base));
       rt.freeCache(this.cache!);
       this.cache = compact;
     }
-    const cache = this.cache!;
     this.cacheRow.fill(-1);
-    order.forEach((k, i) => (this.cacheRow[rows[k]] = i));
-    const K = pending[order[0]].length;
-    const tokens = new Int32Array(A);
-    const pos = new Int32Array(A);
-    const cacheRows = identity(A);
-    for (let j = 0; j < K; j++) {
-      let n = 0;
-      for (; n < A; n++) {
-        const k = order[n];
-        const off = j - (K - pending[k].length);
-        if (off < 0) break;
-        tokens[n] = pending[k][off];
-        pos[n] = base[k] + off;
-      }
-      rt.forward(tokens.subarray(0, n), pos.subarray(0, n), cacheRows.subarray(0, n), n, 1, cache, 'decode');
-    }
-    const contextLen = Int32Array.from(order, (k) => contexts[k].length);
-    const res = await decodeTurn(rt, cache, identity(A), contextLen, order, opts);
-    // Back to the caller's order: cache row i is result order[i].
-    const completions: Int32Array[] = new Array(A);
-    const finish: GenerateResult['finish'] = new Array(A);
-    order.forEach((k, i) => {
-      completions[k] = res.completions[i];
-      finish[k] = res.finish[i];
-    });
-    return { completions, finish };
+    rows.forEach((r, k) => (this.cacheRow[r] = k));
+    const firstIdx = rt.extend(contexts.map((c, k) => c.subarray(base[k])), base, this.cache!);
+    return decodeTurn(rt, this.cache!, firstIdx, Int32Array.from(contexts, (c) => c.length), opts);
   }
 }
 
@@ -215,16 +189,14 @@ function checkContext<F extends TensorLike, I extends TensorLike>(model: Model<F
 
 /**
  * Sample every cache row's first token from the hidden states of the last forward (rows firstIdx), then decode
- * one token per row per step. Cache row i holds contextLen[i] tokens before its completion and samples as row
- * seedIndex[i] of the call (its RNG stream, and its row in what onLogits sees). `afterFirst` runs once the
- * first tokens are sampled (freeing the prefill cache).
+ * one token per row per step; cache row i holds contextLen[i] tokens before its completion. `afterFirst` runs
+ * once the first tokens are sampled (freeing the prefill cache).
  */
 async function decodeTurn<F extends TensorLike, I extends TensorLike>(
   rt: Runtime<F, I>,
   cache: KVCache<F>,
   firstIdx: Int32Array,
   contextLen: Int32Array,
-  seedIndex: Int32Array,
   opts: GenerateOptions,
   afterFirst?: () => void,
 ): Promise<GenerateResult> {
@@ -232,24 +204,11 @@ async function decodeTurn<F extends TensorLike, I extends TensorLike>(
   const completions: number[][] = Array.from({ length: R }, () => []);
   const finish: ('stop' | 'length')[] = new Array(R).fill('length');
   const done = new Uint8Array(R);
-  rt.setSeeds(Int32Array.from(seedIndex, (r) => hash32(opts.seed ^ hash32(r + 0x51ed)) | 0));
+  rt.setSeeds(Int32Array.from({ length: R }, (_, r) => hash32(opts.seed ^ hash32(r + 0x51ed)) | 0));
   const stopIds = new Set(opts.stopTokenIds);
-  const V = rt.vocab;
-  const onLogits = opts.onLogits;
-  const sampleOpts: GenerateOptions =
-    onLogits && seedIndex.some((r, i) => r !== i)
-      ? {
-          ...opts,
-          onLogits: (t, logits) => {
-            const out = new Float32Array(logits.length);
-            seedIndex.forEach((r, i) => out.set(logits.subarray(i * V, i * V + V), r * V));
-            onLogits(t, out);
-          },
-        }
-      : opts;
   // Sample every row on the device; only R token ids come back.
   const step = async (rowIdx: Int32Array, t: number) => {
-    const tokens = await rt.sampleAt(rowIdx, sampleOpts, t);
+    const tokens = await rt.sampleAt(rowIdx, opts, t);
     for (let r = 0; r < R; r++) {
       if (done[r]) continue;
       const tok = tokens[r];
@@ -297,6 +256,25 @@ function hitsStopString(ids: number[], opts: GenerateOptions): boolean {
   return opts.stopStrings.some((s) => s.length > 0 && text.endsWith(s));
 }
 
+/** Chunked attention of Runtime.extend: chunks of `width` tokens, the first `rows` of each attending the cache. */
+interface Chunks<I> {
+  width: number;
+  rows: number;
+  lens: I; // [chunks, lensStride]: row i of chunk c attends positions [0, lens[c * lensStride + i])
+  lensStride: number;
+}
+
+/** WebGPU views start at a multiple of minStorageBufferOffsetAlignment, at most 256 bytes: 64 elements. */
+const VIEW_ALIGN = 64;
+
+function roundUp(n: number, m: number): number {
+  return Math.ceil(n / m) * m;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
 interface KVCache<F> {
   k: F[]; // per layer [rows, maxT, KVH, D]
   v: F[];
@@ -318,6 +296,8 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
   private readonly logits: F;
   private readonly sampled: I;
   private readonly seeds: I;
+  /** Per-chunk attention lengths of `extend` (allocated on first use). */
+  private chunkLens: I | null = null;
 
   constructor(
     private readonly model: Model<F, I>,
@@ -341,10 +321,6 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
     this.idx = i(extra.ints.idx);
     this.sampled = i(extra.ints.sampled);
     this.seeds = i(extra.ints.seeds);
-  }
-
-  get vocab(): number {
-    return this.model.dims.V;
   }
 
   private own<T extends F | I>(t: T): T {
@@ -380,9 +356,10 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
   /**
    * Run B rows of S tokens each through the model, writing k/v into `cache` (row rows[b] at positions
    * pos[b*S+s]). 'prefill' attends causally within the S new tokens (positions must start at 0);
-   * 'decode' (S = 1) attends to the cache up to and including the new token.
+   * 'decode' (S = 1) attends to the cache up to and including the new token; `Chunks` (S = 1, B = N tokens in
+   * chunks of `width`) is a decode step per chunk.
    */
-  forward(tokens: Int32Array, pos: Int32Array, rows: Int32Array, B: number, S: number, cache: KVCache<F>, mode: 'prefill' | 'decode'): void {
+  forward(tokens: Int32Array, pos: Int32Array, rows: Int32Array, B: number, S: number, cache: KVCache<F>, mode: 'prefill' | 'decode' | Chunks<I>): void {
     const be = this.be;
     const m = this.model;
     const d = m.dims;
@@ -410,10 +387,73 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
       const attend = (att: F, lse: F, q: F, k: F, v: F) => {
         be.kvCacheWrite(cache.k[l], cache.v[l], k, v, rowsT, posT, B, S, d.KVH, d.D, this.maxT);
         if (mode === 'prefill') be.attentionForward(att, lse, q, k, v, B, S, d.NH, d.KVH, d.D);
-        else be.decodeAttention(att, q, cache.k[l], cache.v[l], lensT, B, d.NH, d.KVH, d.D, this.maxT);
+        else if (mode === 'decode') be.decodeAttention(att, q, cache.k[l], cache.v[l], lensT, B, d.NH, d.KVH, d.D, this.maxT);
+        else {
+          // Each chunk is one decode step of its `rows` rows over the cache (already holding this call's k/v).
+          const QD = d.NH * d.D;
+          const r = mode.rows;
+          for (let c = 0; c * mode.width < N; c++) {
+            const at = c * mode.width * QD;
+            const lens = be.viewInt(mode.lens, c * mode.lensStride, r);
+            be.decodeAttention(be.view(att, at, r * QD), be.view(q, at, r * QD), cache.k[l], cache.v[l], lens, r, d.NH, d.KVH, d.D, this.maxT);
+          }
+        }
       };
       blockForward({ be, d, n, W, linears: m.inferenceLinears(l, N) }, a, posT, N, attend, a.xIn);
     }
+  }
+
+  /**
+   * Run each cache row i's new tokens pending[i] (positions base[i], base[i]+1, ...) through the model into the
+   * cache, in as few forwards as the buffers allow. Token j of every row is one chunk (chunk-major layout, padded
+   * to `chunkWidth` rows); runs are right-aligned, so every row's last token is in the final chunk. A chunk's
+   * attention is a decode step (rows 0..A-1 of the cache, lengths pos + 1): the cache already holds the k/v of
+   * the whole call, and each row reads only up to its own token. Idle slots (a row whose run starts later, or
+   * padding) write position maxT - 1, which no row's context reaches (need <= maxT with maxNewTokens >= 1) and
+   * which decoding writes before it reads. Returns where each row's last token sits in the last forward.
+   */
+  extend(pending: Int32Array[], base: number[], cache: KVCache<F>): Int32Array {
+    const be = this.be;
+    const A = pending.length;
+    const K = Math.max(...pending.map((p) => p.length));
+    const width = this.chunkWidth(A);
+    const perForward = Math.floor(this.maxN / width);
+    const lensStride = roundUp(A, VIEW_ALIGN);
+    if (!this.chunkLens || this.chunkLens.length < perForward * lensStride) {
+      if (this.chunkLens) be.free(this.chunkLens);
+      this.chunkLens = be.allocInt(perForward * lensStride);
+    }
+    const lensAll = this.chunkLens;
+    const idle = this.maxT - 1;
+    let n = 0;
+    for (let c0 = 0; c0 < K; c0 += perForward) {
+      n = Math.min(perForward, K - c0);
+      const N = n * width;
+      const tokens = new Int32Array(N);
+      const pos = new Int32Array(N).fill(idle);
+      const rows = new Int32Array(N);
+      const lens = new Int32Array(n * lensStride).fill(1);
+      for (let c = 0; c < n; c++) {
+        for (let i = 0; i < A; i++) {
+          const t = c * width + i;
+          rows[t] = i;
+          const off = c0 + c - (K - pending[i].length);
+          if (off < 0) continue;
+          tokens[t] = pending[i][off];
+          pos[t] = base[i] + off;
+          lens[c * lensStride + i] = pos[t] + 1;
+        }
+      }
+      be.uploadInt(be.viewInt(lensAll, 0, lens.length), lens);
+      this.forward(tokens, pos, rows, N, 1, cache, { width, rows: A, lens: lensAll, lensStride });
+    }
+    return Int32Array.from({ length: A }, (_, i) => (n - 1) * width + i);
+  }
+
+  /** Chunk width for A rows: views into q and att must start at a multiple of VIEW_ALIGN elements on a GPU. */
+  chunkWidth(A: number): number {
+    const QD = this.model.dims.NH * this.model.dims.D;
+    return roundUp(A, VIEW_ALIGN / gcd(QD, VIEW_ALIGN));
   }
 
   setSeeds(seeds: Int32Array): void {
@@ -452,5 +492,6 @@ class Runtime<F extends TensorLike, I extends TensorLike> {
 
   dispose(): void {
     for (const t of this.owned) this.be.free(t);
+    if (this.chunkLens) this.be.free(this.chunkLens);
   }
 }
