@@ -93,6 +93,7 @@ for (const viewport of [
       await expect.poll(currentStep, { timeout: 8 * 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
       expect((await committedConfig(page)).lora).toMatchObject({ rank: 4, alpha: 8, targets: ['v'] });
       await page.screenshot({ path: `test-results/lora-controls-${viewport.width}x${viewport.height}.png`, fullPage: true });
+      await mode.screenshot({ path: `test-results/lora-controls-mode-${viewport.width}x${viewport.height}.png` });
 
       const stop = page.getByRole('button', { name: 'Stop', exact: true });
       if (await stop.isEnabled()) await stop.click();
