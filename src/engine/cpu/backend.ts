@@ -3,9 +3,9 @@
 // With `threads` > 1 the heavy kernels (parallel.ts) are split across helper threads (pool.ts) sharing memory:
 // tensors are then allocated in SharedArrayBuffers, and results are bit-identical to one thread. Calls too small
 // to pay for the hand-off, and tensors not allocated here, run on the calling thread with the plain kernels.
-// With `kernels: 'wasm'` (the default where WebAssembly SIMD compiles) the matmuls, the log-prob head's tiles
-// and attention run as WebAssembly SIMD (wasm/), on every thread alike; 'js' (or GRPO_CPU_KERNELS=js in Node)
-// keeps the plain TypeScript ones.
+// With `kernels: 'wasm'` (the default where WebAssembly SIMD compiles) the matmuls, the log-prob head's tiles,
+// attention and SwiGLU run as WebAssembly SIMD (wasm/), on every thread alike; 'js' (or GRPO_CPU_KERNELS=js in
+// Node) keeps the plain TypeScript ones.
 import type { Backend } from '../backend.ts';
 import { adamw } from './adamw.ts';
 import * as jsAttention from './attention.ts';
@@ -18,10 +18,11 @@ import * as jsMatmul from './matmul.ts';
 import { nonZeroRowsInto } from './matmul.ts';
 import * as wasmAttention from './wasm/attention.ts';
 import * as wasmMatmul from './wasm/matmul.ts';
+import * as wasmSwiglu from './wasm/swiglu.ts';
 import { wasmUnavailable } from './wasm/runtime.ts';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm.ts';
 import { ropeBackward, ropeForward } from './rope.ts';
-import { swigluBackward, swigluForward } from './swiglu.ts';
+import * as jsSwiglu from './swiglu.ts';
 import { randomUniform, Stream } from '../rng.ts';
 import { sampleToken, type SamplerOptions } from '../sampling.ts';
 import { SPLIT_KERNELS, type Arg, type SplitKernelName } from './parallel.ts';
@@ -275,6 +276,10 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     return this.wasm === 1 ? wasmAttention : jsAttention;
   }
 
+  private get swiglu(): typeof wasmSwiglu {
+    return this.wasm === 1 ? wasmSwiglu : jsSwiglu;
+  }
+
   attentionForward(out: Float32Array, lse: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, B: number, T: number, NH: number, KVH: number, D: number): void {
     if (!this.split('attentionForward', [out, lse, q, k, v, B, T, NH, KVH, D, this.wasm])) this.attention.attentionForward(out, lse, q, k, v, B, T, NH, KVH, D);
   }
@@ -300,12 +305,11 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   }
 
   swigluForward(out: Float32Array, gate: Float32Array, up: Float32Array, N: number, Fdim: number): void {
-    if (!this.split('swigluForward', [out, gate, up, N, Fdim])) swigluForward(out, gate, up, N, Fdim);
+    if (!this.split('swigluForward', [out, gate, up, N, Fdim, this.wasm])) this.swiglu.swigluForward(out, gate, up, N, Fdim);
   }
 
   swigluBackward(dgate: Float32Array, dup: Float32Array, dout: Float32Array, gate: Float32Array, up: Float32Array, N: number, Fdim: number): void {
-    const args: SplitArgs<'swigluBackward'> = [dgate, dup, dout, gate, up, N, Fdim];
-    if (!this.split('swigluBackward', args)) swigluBackward(...args);
+    if (!this.split('swigluBackward', [dgate, dup, dout, gate, up, N, Fdim, this.wasm])) this.swiglu.swigluBackward(dgate, dup, dout, gate, up, N, Fdim);
   }
 
   logprobForward(

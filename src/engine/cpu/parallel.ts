@@ -15,7 +15,8 @@ import { checkTargets, LOGPROB_CHUNK, logprobBackwardRange, logprobForward, ROW_
 import * as jsMatmul from './matmul.ts';
 import * as wasmMatmul from './wasm/matmul.ts';
 import { rmsnormForward } from './rmsnorm.ts';
-import { swigluBackward, swigluForward } from './swiglu.ts';
+import * as jsSwiglu from './swiglu.ts';
+import * as wasmSwiglu from './wasm/swiglu.ts';
 
 /** What a kernel call passes: tensors (views of shared buffers when threads run), numbers, or null. */
 export type Arg = FloatArray | IntArray | number | null;
@@ -50,6 +51,7 @@ type N = number;
 /** The kernels a call's last argument picks: 1 the WebAssembly SIMD ones (wasm/), 0 the plain TypeScript ones. */
 const matmulKernels = (wasm: number) => (wasm === 1 ? wasmMatmul : jsMatmul);
 const attentionKernels = (wasm: number) => (wasm === 1 ? wasmAttention : jsAttention);
+const swigluKernels = (wasm: number) => (wasm === 1 ? wasmSwiglu : jsSwiglu);
 
 export const SPLIT_KERNELS = {
   /** By rows (multiples of 4) when there are enough of them, else by output channels (decode's few rows). */
@@ -163,22 +165,22 @@ export const SPLIT_KERNELS = {
     },
   }),
   /** Elementwise. */
-  swigluForward: kernel<[F, F, F, N, N]>({
+  swigluForward: kernel<[F, F, F, N, N, N]>({
     check: none,
     cost: (_o, _g, _u, N, Fd) => ({ work: 8 * N * Fd, units: Math.ceil((N * Fd) / 256) }),
-    part(p, P, out, gate, up, N, Fd) {
+    part(p, P, out, gate, up, N, Fd, wasm) {
       const [lo, hi] = splitRange(N * Fd, p, P, 256);
-      if (lo < hi) swigluForward(out.subarray(lo, hi), gate.subarray(lo, hi), up.subarray(lo, hi), 1, hi - lo);
+      if (lo < hi) swigluKernels(wasm).swigluForward(out.subarray(lo, hi), gate.subarray(lo, hi), up.subarray(lo, hi), 1, hi - lo);
     },
   }),
   /** Elementwise. */
-  swigluBackward: kernel<[F, F, F, F, F, N, N]>({
+  swigluBackward: kernel<[F, F, F, F, F, N, N, N]>({
     check: none,
     cost: (_dg, _du, _d, _g, _u, N, Fd) => ({ work: 10 * N * Fd, units: Math.ceil((N * Fd) / 256) }),
-    part(p, P, dgate, dup, dout, gate, up, N, Fd) {
+    part(p, P, dgate, dup, dout, gate, up, N, Fd, wasm) {
       const [lo, hi] = splitRange(N * Fd, p, P, 256);
       const s = (t: F) => t.subarray(lo, hi);
-      if (lo < hi) swigluBackward(s(dgate), s(dup), s(dout), s(gate), s(up), 1, hi - lo);
+      if (lo < hi) swigluKernels(wasm).swigluBackward(s(dgate), s(dup), s(dout), s(gate), s(up), 1, hi - lo);
     },
   }),
   /** Elementwise over the parameters. */

@@ -15,6 +15,8 @@ interface KernelExports {
     T: number, D: number, q: number, dout: number, out: number, dq: number, qs: number,
     k: number, v: number, dk: number, dv: number, ks: number, lse: number, scale: number, att: number,
   ): void;
+  swigluForwardWasm(out: number, gate: number, up: number, n: number): void;
+  swigluBackwardWasm(dgate: number, dup: number, dout: number, gate: number, up: number, n: number): void;
 }
 
 export class WasmRuntime {

@@ -1,0 +1,40 @@
+// WebAssembly SIMD twins of ../swiglu.ts (same names and arguments): operands copied into this thread's wasm
+// memory, padded with zeros to a multiple of 4, computed four at a time (assembly/swiglu.ts, exp4 in f32), copied
+// back. The TypeScript kernels (f64 exp) stay the reference; swiglu.test.ts here compares the two.
+import type { FloatArray } from '../../floats.ts';
+import { wasm } from './runtime.ts';
+
+const pad = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** gate[N,F], up[N,F] -> out[N,F]. */
+export function swigluForward(out: FloatArray, gate: FloatArray, up: FloatArray, N: number, Fdim: number): void {
+  const n = N * Fdim;
+  if (n === 0) return;
+  const rt = wasm();
+  const p = pad(n);
+  const { mem, at } = rt.reserve(3 * p);
+  const f = at / 4;
+  mem.set(gate.subarray(0, n), f);
+  mem.fill(0, f + n, f + p);
+  mem.set(up.subarray(0, n), f + p);
+  mem.fill(0, f + p + n, f + 2 * p);
+  rt.k.swigluForwardWasm(at + 8 * p, at, at + 4 * p, p);
+  out.set(mem.subarray(f + 2 * p, f + 2 * p + n));
+}
+
+/** dout[N,F] -> dgate[N,F], dup[N,F] (overwrite). */
+export function swigluBackward(dgate: FloatArray, dup: FloatArray, dout: FloatArray, gate: FloatArray, up: FloatArray, N: number, Fdim: number): void {
+  const n = N * Fdim;
+  if (n === 0) return;
+  const rt = wasm();
+  const p = pad(n);
+  const { mem, at } = rt.reserve(5 * p);
+  const f = at / 4;
+  mem.fill(0, f, f + 3 * p);
+  mem.set(dout.subarray(0, n), f);
+  mem.set(gate.subarray(0, n), f + p);
+  mem.set(up.subarray(0, n), f + 2 * p);
+  rt.k.swigluBackwardWasm(at + 12 * p, at + 16 * p, at, at + 4 * p, at + 8 * p, p);
+  dgate.set(mem.subarray(f + 3 * p, f + 3 * p + n));
+  dup.set(mem.subarray(f + 4 * p, f + 4 * p + n));
+}
