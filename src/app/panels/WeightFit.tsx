@@ -13,6 +13,7 @@ import type { PreviewState } from './useRubricPreview.ts';
 const RATING_TEXT: Record<number, string> = { 1: '1 bad', 2: '2', 3: '3', 4: '4', 5: '5 good' };
 
 const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '–');
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const tau = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 
 interface Fit {
@@ -93,7 +94,7 @@ export function WeightFit({ preview, samples, edit }: { preview: PreviewState; s
           <p>
             Agreement with your ratings: pairwise accuracy <strong data-testid="agreement-before">{pct(fit.result.before.pairwiseAccuracy)}</strong> →{' '}
             <strong data-testid="agreement-after">{pct(fit.result.after.pairwiseAccuracy)}</strong>, Kendall τ {tau(fit.result.before.kendallTau)} →{' '}
-            {tau(fit.result.after.kendallTau)} ({fit.result.samples} rated samples, {fit.result.before.pairs} pairs)
+            {tau(fit.result.after.kendallTau)} ({plural(fit.result.samples, 'rated sample')}, {plural(fit.result.before.pairs, 'differently rated pair')})
           </p>
           {fit.result.note && <p className="field-help">{fit.result.note}</p>}
           <table className="compact-table">
