@@ -3,7 +3,7 @@
 // With `threads` > 1 the heavy kernels (parallel.ts) are split across helper threads (pool.ts) sharing memory:
 // tensors are then allocated in SharedArrayBuffers, and results are bit-identical to one thread. Calls too small
 // to pay for the hand-off, and tensors not allocated here, run on the calling thread with the plain kernels.
-// With `kernels: 'wasm'` (the default where WebAssembly SIMD compiles) the matmuls, the log-prob head's tiles,
+// With `kernels: 'wasm'` (the default where WebAssembly SIMD compiles) the matmuls, the fused log-prob head,
 // attention and SwiGLU run as WebAssembly SIMD (wasm/), on every thread alike; 'js' (or GRPO_CPU_KERNELS=js in
 // Node) keeps the plain TypeScript ones.
 import type { Backend } from '../backend.ts';
@@ -12,11 +12,12 @@ import * as jsAttention from './attention.ts';
 import { accumulate, add, copy, scale, sumSquares, zero } from './elementwise.ts';
 import { embeddingBackward, embeddingForward } from './embedding.ts';
 import { decodeAttention, kvCacheGather, kvCacheWrite } from './kvcache.ts';
-import { LOGPROB_CHUNK, logprobBackward, logprobForward } from './logprob.ts';
+import * as jsHead from './logprob.ts';
 import { loraBackward, loraForward } from './lora.ts';
 import * as jsMatmul from './matmul.ts';
 import { nonZeroRowsInto } from './matmul.ts';
 import * as wasmAttention from './wasm/attention.ts';
+import * as wasmHead from './wasm/logprob.ts';
 import * as wasmMatmul from './wasm/matmul.ts';
 import * as wasmSwiglu from './wasm/swiglu.ts';
 import { wasmUnavailable } from './wasm/runtime.ts';
@@ -276,6 +277,10 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     return this.wasm === 1 ? wasmAttention : jsAttention;
   }
 
+  private get head(): typeof wasmHead {
+    return this.wasm === 1 ? wasmHead : jsHead;
+  }
+
   private get swiglu(): typeof wasmSwiglu {
     return this.wasm === 1 ? wasmSwiglu : jsSwiglu;
   }
@@ -325,7 +330,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     temperature: number,
   ): void {
     const args: SplitArgs<'logprobForward'> = [logp, lse, entropy, h, wlm, targets, N, C, V, temperature, this.wasm];
-    if (!this.split('logprobForward', args)) logprobForward(logp, lse, entropy, h, wlm, targets, N, C, V, temperature, LOGPROB_CHUNK, this.matmul);
+    if (!this.split('logprobForward', args)) this.head.logprobForward(logp, lse, entropy, h, wlm, targets, N, C, V, temperature);
   }
 
   logprobBackward(
@@ -342,7 +347,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     temperature: number,
   ): void {
     const args: SplitArgs<'logprobBackward'> = [dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature, this.wasm];
-    if (!this.split('logprobBackward', args)) logprobBackward(dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature, LOGPROB_CHUNK, this.matmul);
+    if (!this.split('logprobBackward', args)) this.head.logprobBackward(dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature);
   }
 
   decodeAttention(out: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array, len: Int32Array, B: number, NH: number, KVH: number, D: number, maxT: number): void {

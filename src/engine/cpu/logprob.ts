@@ -2,10 +2,7 @@
 // never exist: only a [ROW_BLOCK, chunk] tile of them at a time, computed with the tiled matmul of matmul.ts.
 // Threads share a call (parallel.ts) by rows for the forward and dh, by vocabulary rows for dwlm.
 import type { FloatArray, IntArray } from '../floats.ts';
-import * as jsMatmul from './matmul.ts';
-
-/** The matmul kernels the head's tiles run on: ./matmul.ts's (the default) or their wasm twins (wasm/matmul.ts). */
-export type MatmulKernels = Pick<typeof jsMatmul, 'matmulForward' | 'matmulBackwardInputRange' | 'matmulBackwardWeightRange'>;
+import { matmulBackwardInputRange, matmulBackwardWeightRange, matmulForward } from './matmul.ts';
 
 /** Vocabulary rows per chunk. */
 export const LOGPROB_CHUNK = 256;
@@ -28,7 +25,7 @@ function tile(like: FloatArray, length: number): FloatArray {
  * h[N,C], wlm[V,C], targets[N] -> logp[N], lse[N], entropy[N] (overwrite), with z[n,v] = (h[n] . wlm[v]) / temperature:
  * lse = log sum_v exp z, logp = z[target] - lse, entropy = -sum_v p log p = lse - sum_v p z.
  * Per row it keeps m (running max), s = sum exp(z - m), u = sum exp(z - m) z, all in f64.
- * `chunk` (vocabulary rows per step) is a tuning knob, not part of the Backend interface; `mm` the matmul kernels.
+ * `chunk` (vocabulary rows per step) is a tuning knob, not part of the Backend interface.
  */
 export function logprobForward(
   logp: FloatArray,
@@ -42,7 +39,6 @@ export function logprobForward(
   V: number,
   temperature: number,
   chunk: number = LOGPROB_CHUNK,
-  mm: MatmulKernels = jsMatmul,
 ): void {
   checkTargets('logprobForward', targets, N, V);
   const m = new Float64Array(N).fill(-Infinity);
@@ -55,7 +51,7 @@ export function logprobForward(
     const w = wlm.subarray(v0 * C, (v0 + nv) * C);
     for (let n0 = 0; n0 < N; n0 += ROW_BLOCK) {
       const nr = Math.min(ROW_BLOCK, N - n0);
-      mm.matmulForward(z, h.subarray(n0 * C, (n0 + nr) * C), w, null, nr, C, nv);
+      matmulForward(z, h.subarray(n0 * C, (n0 + nr) * C), w, null, nr, C, nv);
       for (let r = 0; r < nr; r++) {
         const n = n0 + r;
         const zo = r * nv;
@@ -113,10 +109,9 @@ export function logprobBackward(
   V: number,
   temperature: number,
   chunk: number = LOGPROB_CHUNK,
-  mm: MatmulKernels = jsMatmul,
 ): void {
   checkTargets('logprobBackward', targets, N, V);
-  logprobBackwardRange(dh, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, 0, V, chunk, mm);
+  logprobBackwardRange(dh, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, 0, V, chunk);
 }
 
 /**
@@ -140,7 +135,6 @@ export function logprobBackwardRange(
   v0: number,
   v1: number,
   chunk: number = LOGPROB_CHUNK,
-  mm: MatmulKernels = jsMatmul,
 ): void {
   const g = tile(h, ROW_BLOCK * chunk);
   const rows = new Int32Array(ROW_BLOCK);
@@ -156,7 +150,7 @@ export function logprobBackwardRange(
       for (let r = 0; r < nr; r++) if (dlogp[nb + r] !== 0) rows[R++] = r;
       if (R === 0) continue;
       const hb = h.subarray(nb * C, (nb + nr) * C);
-      mm.matmulForward(g, hb, w, null, nr, C, nv);
+      matmulForward(g, hb, w, null, nr, C, nv);
       for (let r = 0; r < nr; r++) {
         const n = nb + r;
         const go = r * nv;
@@ -169,8 +163,8 @@ export function logprobBackwardRange(
         if (tj >= 0 && tj < nv) g[go + tj] += a;
       }
       const live = rows.subarray(0, R);
-      if (dh !== null) mm.matmulBackwardInputRange(dh.subarray(nb * C, (nb + nr) * C), g, w, live, C, nv, 0, R);
-      if (dwlm !== null) mm.matmulBackwardWeightRange(dwlm.subarray(va * C, vb * C), null, g, hb, live, C, nv, 0, nv);
+      if (dh !== null) matmulBackwardInputRange(dh.subarray(nb * C, (nb + nr) * C), g, w, live, C, nv, 0, R);
+      if (dwlm !== null) matmulBackwardWeightRange(dwlm.subarray(va * C, vb * C), null, g, hb, live, C, nv, 0, nv);
     }
   }
 }

@@ -11,7 +11,9 @@ import * as jsAttention from './attention.ts';
 import { checkHeads } from './attention.ts';
 import * as wasmAttention from './wasm/attention.ts';
 import { checkDecodeAttention, decodeAttentionRange } from './kvcache.ts';
-import { checkTargets, LOGPROB_CHUNK, logprobBackwardRange, logprobForward, ROW_BLOCK } from './logprob.ts';
+import * as jsHead from './logprob.ts';
+import { checkTargets, ROW_BLOCK } from './logprob.ts';
+import * as wasmHead from './wasm/logprob.ts';
 import * as jsMatmul from './matmul.ts';
 import * as wasmMatmul from './wasm/matmul.ts';
 import { rmsnormForward } from './rmsnorm.ts';
@@ -52,6 +54,7 @@ type N = number;
 const matmulKernels = (wasm: number) => (wasm === 1 ? wasmMatmul : jsMatmul);
 const attentionKernels = (wasm: number) => (wasm === 1 ? wasmAttention : jsAttention);
 const swigluKernels = (wasm: number) => (wasm === 1 ? wasmSwiglu : jsSwiglu);
+const headKernels = (wasm: number) => (wasm === 1 ? wasmHead : jsHead);
 
 export const SPLIT_KERNELS = {
   /** By rows (multiples of 4) when there are enough of them, else by output channels (decode's few rows). */
@@ -129,7 +132,7 @@ export const SPLIT_KERNELS = {
       const [lo, hi] = splitRange(N, p, P, 4);
       if (lo < hi) {
         const rows = (t: F) => t.subarray(lo, hi);
-        logprobForward(rows(logp), rows(lse), rows(entropy), h.subarray(lo * C, hi * C), wlm, targets.subarray(lo, hi), hi - lo, C, V, temperature, LOGPROB_CHUNK, matmulKernels(wasm));
+        headKernels(wasm).logprobForward(rows(logp), rows(lse), rows(entropy), h.subarray(lo * C, hi * C), wlm, targets.subarray(lo, hi), hi - lo, C, V, temperature);
       }
     },
   }),
@@ -144,15 +147,15 @@ export const SPLIT_KERNELS = {
       units: Math.max(Math.ceil(N / ROW_BLOCK), Math.ceil(V / 4)),
     }),
     part(p, P, dh, dwlm, dlogp, h, wlm, targets, lse, N, C, V, temperature, wasm) {
-      const mm = matmulKernels(wasm);
+      const { logprobBackwardRange } = headKernels(wasm);
       if (P === 1) {
-        logprobBackwardRange(dh, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, 0, V, LOGPROB_CHUNK, mm);
+        logprobBackwardRange(dh, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, 0, V);
         return;
       }
       const [n0, n1] = splitRange(N, p, P, ROW_BLOCK);
-      if (n0 < n1) logprobBackwardRange(dh, null, dlogp, h, wlm, targets, lse, C, temperature, n0, n1, 0, V, LOGPROB_CHUNK, mm);
+      if (n0 < n1) logprobBackwardRange(dh, null, dlogp, h, wlm, targets, lse, C, temperature, n0, n1, 0, V);
       const [v0, v1] = splitRange(V, p, P, 4);
-      if (v0 < v1 && dwlm !== null) logprobBackwardRange(null, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, v0, v1, LOGPROB_CHUNK, mm);
+      if (v0 < v1 && dwlm !== null) logprobBackwardRange(null, dwlm, dlogp, h, wlm, targets, lse, C, temperature, 0, N, v0, v1);
     },
   }),
   /** By rows. */

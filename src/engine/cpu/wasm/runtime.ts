@@ -17,6 +17,8 @@ interface KernelExports {
   ): void;
   swigluForwardWasm(out: number, gate: number, up: number, n: number): void;
   swigluBackwardWasm(dgate: number, dup: number, dout: number, gate: number, up: number, n: number): void;
+  headStats(z: number, nr: number, nv: number, invT: number, m: number, s: number, u: number, zt: number, tgt: number, v0: number): void;
+  headGrad(g: number, R: number, nv: number, invT: number, a: number, l: number, t: number): void;
 }
 
 export class WasmRuntime {

@@ -2,3 +2,4 @@
 export { heapBase, gemm, gemmScratchFloats } from './gemm';
 export { attnBackwardHead, attnForwardHead } from './attention';
 export { swigluBackwardWasm, swigluForwardWasm } from './swiglu';
+export { headGrad, headStats } from './logprob';
