@@ -19,7 +19,7 @@ import { STARTERS } from './app/teaching/starters.ts';
 /** The starters measured in this file. */
 const MEASURED = ['remove-format', 'format-only', 'group-size-2', 'lr-x10', 'kl-penalty', 'dr-grpo'];
 /** Starters whose claim is measured in another test file (id -> that file), e.g. one needing a judge endpoint. */
-const MEASURED_ELSEWHERE: Record<string, string> = {};
+const MEASURED_ELSEWHERE: Record<string, string> = { 'gameable-grader': 'src/starter-gameable-grader.test.ts' };
 
 const EVAL_SIZE = 64;
 
