@@ -2,7 +2,8 @@
 // forward, backward) of a random-init model at a real shape (optionally fewer layers: the per-layer work is the
 // same at any depth), then replays each dispatch on its own and waits for it, so each gets its own wall time.
 // Prints the time per kernel name (with dispatch count and grid), slowest first. For finding pathological kernels
-// on SwiftShader; replayed dispatches see the phase's buffers (the values do not matter for the time).
+// on SwiftShader; replayed dispatches see the phase's buffers (the values do not matter for the time). Times
+// include the wait for each dispatch alone, so they add up to more than the phase takes when it is pipelined.
 // Run: npx tsx --import ./scripts/register-raw-loader.mjs bench/profile-dispatches.ts --layers 2 [--B 2 --Tp 4 --new 2]
 import { performance } from 'node:perf_hooks';
 import { prepareVulkanEnv } from './gpu-env.ts';
@@ -88,17 +89,26 @@ const T = Tp + maxNew;
 const B = G;
 const tokens = Int32Array.from({ length: B * T }, () => rng.int(cfg.vocab_size));
 const targets = Int32Array.from({ length: B * T }, () => rng.int(cfg.vocab_size));
-if (phasesWanted.includes('sampling')) await profile('sampling', () => generate(model, prompts, G, { maxNewTokens: maxNew, stopTokenIds: [], seed: 1, temperature: 1, topK: 0, topP: 1 }));
+// Each phase runs for real once before it is recorded: SwiftShader compiles a pipeline's code at its first dispatch,
+// and that compile time is not the kernel's.
+const sample = () => generate(model, prompts, G, { maxNewTokens: maxNew, stopTokenIds: [], seed: 1, temperature: 1, topK: 0, topP: 1 });
+const forward = () => model.forwardLogprobs(tokens, targets, B, T);
+const backward = async () => {
+  model.zeroGrad();
+  await model.backward(new Float32Array(B * T).fill(0.01));
+};
+if (phasesWanted.includes('sampling')) {
+  await sample();
+  await profile('sampling', sample);
+}
 if (phasesWanted.includes('forward') || phasesWanted.includes('backward')) {
-  // the forward runs for real once so backward has its activations
-  await model.forwardLogprobs(tokens, targets, B, T);
-  if (phasesWanted.includes('forward')) await profile('policy forward', () => model.forwardLogprobs(tokens, targets, B, T));
+  await forward();
+  if (phasesWanted.includes('forward')) await profile('policy forward', forward);
   if (phasesWanted.includes('backward')) {
-    await model.forwardLogprobs(tokens, targets, B, T);
-    await profile('backward', async () => {
-      model.zeroGrad();
-      await model.backward(new Float32Array(B * T).fill(0.01));
-    });
+    await forward();
+    await backward();
+    await forward(); // the activations backward reads
+    await profile('backward', backward);
   }
 }
 process.exit(0);
