@@ -12,9 +12,9 @@ const starter = (id: string): Starter => {
 const paths = (a: RunConfig, b: RunConfig) => diffRunConfigs(a, b).map((d) => d.path);
 
 describe('try-this starters', () => {
-  it('are 4-6, with unique ids, a title and a one-line "what you will see"', () => {
+  it('are 4-7, with unique ids, a title and a one-line "what you will see"', () => {
     expect(STARTERS.length).toBeGreaterThanOrEqual(4);
-    expect(STARTERS.length).toBeLessThanOrEqual(6);
+    expect(STARTERS.length).toBeLessThanOrEqual(7);
     expect(new Set(STARTERS.map((s) => s.id)).size).toBe(STARTERS.length);
     for (const s of STARTERS) {
       expect(s.title.length).toBeGreaterThan(3);

@@ -24,6 +24,9 @@ function freeName(criteria: Criterion[], base: string): string {
   return `${base}_${i}`;
 }
 
+/** A naive grader, as a weak judge might behave: the bigger the number in <answer>, the better (cut at 99). */
+export const GAMEABLE_GRADER_CODE = 'const m = /<answer>(\\d+)<\\/answer>/.exec(completion); return m ? Math.min(Number(m[1]), 99) / 99 : 0;';
+
 export const STARTERS: readonly Starter[] = [
   {
     id: 'remove-format',
@@ -80,6 +83,20 @@ export const STARTERS: readonly Starter[] = [
     // Measured: every advantage is r - group mean; eval accuracy as with std scaling.
     watch: 'Advantages are r − mean, not divided by the std, so easy and hard prompts weigh less (arXiv:2503.20783); on this model it learns about as fast as GRPO.',
     apply: (c) => withGrpo(c, { scaleRewards: 'none', lossType: 'dr_grpo' }),
+  },
+  {
+    id: 'gameable-grader',
+    title: 'A grader that can be gamed',
+    // Measured (src/starter-gameable-grader.test.ts; CLI: 40 steps, 128 held-out problems): the warning
+    // "reward rising without correctness" at step 18, eval accuracy 0.48 -> 0.03 while the reward rose 0.24 -> 0.49;
+    // with the warning's two fixes applied the same run learns (0.48 -> 0.89).
+    watch: 'The reward is a grader that prefers bigger answers, and correctness is only logged: the model learns to write bigger numbers, eval accuracy falls toward 0 while the reward rises, and the page warns about reward hacking (about step 18); its buttons add a correctness reward and cap the grader.',
+    apply: (c) => {
+      if (c.rubric.criteria.some((x) => x.kind === 'custom_code' && x.params.code === GAMEABLE_GRADER_CODE && x.weight > 0)) return c;
+      const criteria = c.rubric.criteria.map((x) => ({ ...x, weight: 0 }));
+      criteria.push({ name: freeName(criteria, 'bigger_is_better'), kind: 'custom_code', weight: 1, params: { code: GAMEABLE_GRADER_CODE } });
+      return withCriteria(c, criteria);
+    },
   },
 ];
 
