@@ -52,7 +52,9 @@ export interface StartGuardState {
   checkNow: () => Promise<CodeProblem[]>;
 }
 
-const codeKey = (config: RunConfig) => JSON.stringify(config.rubric.criteria.filter((c) => c.kind === 'custom_code').map((c) => c.params.code));
+/** What the code check depends on: each custom_code criterion's place, name and code ('[]' when there is none). */
+const codeKey = (config: RunConfig) =>
+  JSON.stringify(config.rubric.criteria.flatMap((c, i) => (c.kind === 'custom_code' ? [[i, c.name, c.params.code]] : [])));
 
 export function useStartGuard(config: RunConfig, preference: BackendPreference, ratesVersion: number): StartGuardState {
   const [planned, setPlanned] = useState<{ key: string; memory: MemoryEstimate | null; params: number | null; kind: 'cpu' | 'webgpu'; note: string | null } | null>(null);
@@ -91,7 +93,7 @@ export function useStartGuard(config: RunConfig, preference: BackendPreference, 
     const cfg = JSON.parse(JSON.stringify(config)) as RunConfig;
     let result: Promise<CodeProblem[]> | null = null;
     return () => (result ??= key === '[]' ? Promise.resolve([]) : checkRubricCode(cfg));
-    // the check depends on the code only (key)
+    // the check depends on what codeKey names
   }, [key]);
   useEffect(() => {
     let live = true;
