@@ -80,6 +80,12 @@ describe('planVerdict', () => {
     expect(r64.lora.plan.parts.adapters).toBe(64 * perRank);
   });
 
+  it('states small plans in MiB or KiB, not as 0.00 GiB', () => {
+    const tiny = parseModelConfig({ model_type: 'llama', vocab_size: 40, hidden_size: 16, intermediate_size: 32, num_hidden_layers: 2, num_attention_heads: 2 });
+    const v = planVerdict(tiny, run, { name: 'the CPU', kind: 'cpu' });
+    expect(v.full.reason).toMatch(/^needs \d+\.\d (KiB|MiB) in all, at most \d+\.\d KiB in one buffer/);
+  });
+
   it('reads a config.json the way the engine does, refusing what it cannot run with one line', () => {
     expect(verdictModelConfig({ model_type: 'llama', vocab_size: 10, hidden_size: 8, intermediate_size: 8, num_hidden_layers: 1, num_attention_heads: 2 }).hidden_size).toBe(8);
     expect(() => verdictModelConfig([])).toThrow('config.json must be a JSON object');

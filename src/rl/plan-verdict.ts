@@ -49,7 +49,11 @@ export interface PlanVerdict {
   lora: ModeVerdict;
 }
 
-const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+/** GiB with two decimals from a tenth of a GiB up (the figures people compare with a GPU's memory), else MiB or KiB. */
+function gib(n: number): string {
+  if (n >= 2 ** 30 / 10) return `${(n / 2 ** 30).toFixed(2)} GiB`;
+  return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 2 ** 10).toFixed(1)} KiB`;
+}
 
 function planInput(layout: ParamLayout, run: RunConfig, promptTokens: number): MemoryPlanInput {
   const d = layout.dims;
