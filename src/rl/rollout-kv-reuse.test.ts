@@ -136,6 +136,21 @@ describe('multi-turn rollouts: KV cache kept across turns vs re-prefilled each t
     }
   }, 120_000);
 
+  it('guess-number on helper threads (the trainer default): the same as one thread', async () => {
+    const { config, loaded, task } = await presetCase('guess-number');
+    const threaded = await CpuBackend.create({ threads: 2 });
+    try {
+      const P = config.grpo.promptsPerStep;
+      const G = config.grpo.groupSize;
+      const one = await rollOut(new CpuBackend({ threads: 1 }), loaded, task, P, G, config.sampling, 3, true);
+      const many = await rollOut(threaded, loaded, task, P, G, config.sampling, 3, true);
+      const d = compareRuns(many, one);
+      expect(d.logits, threaded.deviceName).toBe(0); // threads split kernels without changing any sum's order
+    } finally {
+      threaded.dispose();
+    }
+  }, 120_000);
+
   it('a conversation that outgrows the cache is prefilled again; one that outgrows the context ends truncated', () =>
     outgrowingCase(new CpuBackend({ threads: 1 })), 60_000);
 });
