@@ -4,8 +4,8 @@
 // tensors are then allocated in SharedArrayBuffers, and results are bit-identical to one thread. Calls too small
 // to pay for the hand-off, and tensors not allocated here, run on the calling thread with the plain kernels.
 // With `kernels: 'wasm'` (the default where WebAssembly SIMD compiles) the matmuls, the fused log-prob head,
-// attention and SwiGLU run as WebAssembly SIMD (wasm/), on every thread alike; 'js' (or GRPO_CPU_KERNELS=js in
-// Node) keeps the plain TypeScript ones.
+// attention (decode's too) and SwiGLU run as WebAssembly SIMD (wasm/), on every thread alike; 'js' (or
+// GRPO_CPU_KERNELS=js in Node) keeps the plain TypeScript ones.
 import type { Backend } from '../backend.ts';
 import { adamw } from './adamw.ts';
 import * as jsAttention from './attention.ts';
@@ -17,6 +17,7 @@ import { loraBackward, loraForward } from './lora.ts';
 import * as jsMatmul from './matmul.ts';
 import { nonZeroRowsInto } from './matmul.ts';
 import * as wasmAttention from './wasm/attention.ts';
+import * as wasmKv from './wasm/kvcache.ts';
 import * as wasmHead from './wasm/logprob.ts';
 import * as wasmMatmul from './wasm/matmul.ts';
 import * as wasmSwiglu from './wasm/swiglu.ts';
@@ -351,8 +352,9 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   }
 
   decodeAttention(out: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array, len: Int32Array, B: number, NH: number, KVH: number, D: number, maxT: number): void {
-    const args: SplitArgs<'decodeAttention'> = [out, q, kCache, vCache, len, B, NH, KVH, D, maxT];
-    if (!this.split('decodeAttention', args)) decodeAttention(...args);
+    if (!this.split('decodeAttention', [out, q, kCache, vCache, len, B, NH, KVH, D, maxT, this.wasm])) {
+      (this.wasm === 1 ? wasmKv.decodeAttention : decodeAttention)(out, q, kCache, vCache, len, B, NH, KVH, D, maxT);
+    }
   }
 
   adamw(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, t: number): void {

@@ -11,6 +11,7 @@ import * as jsAttention from './attention.ts';
 import { checkHeads } from './attention.ts';
 import * as wasmAttention from './wasm/attention.ts';
 import { checkDecodeAttention, decodeAttentionRange } from './kvcache.ts';
+import * as wasmKv from './wasm/kvcache.ts';
 import * as jsHead from './logprob.ts';
 import { checkTargets, ROW_BLOCK } from './logprob.ts';
 import * as wasmHead from './wasm/logprob.ts';
@@ -112,16 +113,16 @@ export const SPLIT_KERNELS = {
     },
   }),
   /** By (row, head) pairs. */
-  decodeAttention: kernel<[F, F, F, F, I, N, N, N, N, N]>({
+  decodeAttention: kernel<[F, F, F, F, I, N, N, N, N, N, N]>({
     check: (_o, _q, _k, _v, len, B, NH, KVH, _D, maxT) => checkDecodeAttention(len, B, NH, KVH, maxT),
     cost(_o, _q, _k, _v, len, B, NH, _KVH, D) {
       let L = 0;
       for (let b = 0; b < B; b++) L += len[b];
       return { work: 2 * L * NH * D, units: B * NH };
     },
-    part(p, P, out, q, kCache, vCache, len, B, NH, KVH, D, maxT) {
+    part(p, P, out, q, kCache, vCache, len, B, NH, KVH, D, maxT, wasm) {
       const [u0, u1] = splitRange(B * NH, p, P);
-      if (u0 < u1) decodeAttentionRange(out, q, kCache, vCache, len, NH, KVH, D, maxT, u0, u1);
+      if (u0 < u1) (wasm === 1 ? wasmKv.decodeAttentionRange : decodeAttentionRange)(out, q, kCache, vCache, len, NH, KVH, D, maxT, u0, u1);
     },
   }),
   /** By rows (multiples of 4: each row's logits come out of the same matmul tile). */

@@ -15,6 +15,7 @@ interface KernelExports {
     T: number, D: number, q: number, dout: number, out: number, dq: number, qs: number,
     k: number, v: number, dk: number, dv: number, ks: number, lse: number, scale: number, att: number,
   ): void;
+  attnDecodeHead(L: number, D: number, q: number, k: number, v: number, ks: number, out: number, scale: number, att: number): void;
   swigluForwardWasm(out: number, gate: number, up: number, n: number): void;
   swigluBackwardWasm(dgate: number, dup: number, dout: number, gate: number, up: number, n: number): void;
   headStats(z: number, nr: number, nv: number, invT: number, m: number, s: number, u: number, zt: number, tgt: number, v0: number): void;

@@ -124,3 +124,24 @@ export function attnBackwardHead(
     }
   }
 }
+
+/**
+ * One decode step of one head: out = sum_{s<L} softmax_s(q.k[s] scale) v[s] (zeros when L is 0), q and out [D],
+ * k/v rows at stride ks; att scratch of L floats.
+ */
+export function attnDecodeHead(L: i32, D: i32, q: usize, k: usize, v: usize, ks: i32, out: usize, scale: f32, att: usize): void {
+  const kr = <usize>ks * 4;
+  scores(att, q, k, ks, L, D, scale);
+  let mx: f64 = -Infinity;
+  for (let s = 0; s < L; s++) mx = max(mx, <f64>load<f32>(att + <usize>s * 4));
+  let sum: f64 = 0;
+  for (let s = 0; s < L; s++) {
+    const e = Math.exp(<f64>load<f32>(att + <usize>s * 4) - mx);
+    store<f32>(att + <usize>s * 4, <f32>e);
+    sum += e;
+  }
+  memory.fill(out, 0, <usize>D * 4);
+  for (let s = 0; s < L; s++) axpy(out, load<f32>(att + <usize>s * 4), v + <usize>s * kr, D);
+  const inv: f32 = L > 0 ? <f32>(1 / sum) : 0;
+  for (let d = 0; d < D; d++) store<f32>(out + <usize>d * 4, load<f32>(out + <usize>d * 4) * inv);
+}
