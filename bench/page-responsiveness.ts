@@ -174,7 +174,10 @@ async function measure(mode: Mode, seconds: number, profile: boolean): Promise<F
     // A first dev-server visit may reload the page once (Vite optimising dependencies): retry until it trains.
     for (let attempt = 0; ; attempt++) {
       await page.getByLabel('Compute').selectOption('cpu');
-      await page.getByRole('button', { name: 'Train' }).click();
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      // 1,000 steps are estimated over 10 minutes, so the page asks first (the start guard): start anyway.
+      const confirm = page.getByRole('dialog', { name: 'Start this run?' });
+      if (await confirm.waitFor({ timeout: 3000 }).then(() => true, () => false)) await confirm.getByRole('button', { name: 'Start anyway' }).click();
       const started = await page.waitForFunction(() => document.querySelector('[role="status"]')?.getAttribute('data-state') !== 'idle', null, { timeout: 10_000 }).then(() => true, () => false);
       if (started) break;
       if (attempt === 2) throw new Error('Train did not start a run');
