@@ -45,8 +45,15 @@ export function CodeProblems({ problems }: { problems: CodeProblem[] }) {
   );
 }
 
-export function EstimateLine({ estimate, memory, memoryNote, steps }: { estimate: RunEstimate | null; memory: MemoryEstimate | null; memoryNote: string | null; steps: number }) {
-  if (!estimate) return <p className="start-estimate muted">Estimating this run…</p>;
+export function EstimateLine({ estimate, planned, memory, memoryNote, steps }: { estimate: RunEstimate | null; planned: boolean; memory: MemoryEstimate | null; memoryNote: string | null; steps: number }) {
+  if (!planned) return <p className="start-estimate muted">Estimating this run…</p>;
+  if (!estimate) {
+    return (
+      <p className="start-estimate" data-testid="start-estimate">
+        Estimate: time unknown until a run of this model has measured its speed here (shown after its first steps){memoryNote && <>; {memoryNote}</>}
+      </p>
+    );
+  }
   return (
     <p className="start-estimate" data-testid="start-estimate" title={`Time ${estimate.basis}. Evaluations are counted at the training rate (an overestimate).`}>
       Estimate: <strong>{formatSeconds(estimate.stepSeconds)}</strong> per step, about <strong>{formatSeconds(estimate.runSeconds)}</strong> for {steps.toLocaleString('en-US')} steps

@@ -99,7 +99,7 @@ export function TrainControls() {
       </div>
       <div className="start-guard">
         <CodeProblems problems={guard.problems} />
-        {rules.train && <EstimateLine estimate={guard.estimate} memory={guard.memory} memoryNote={guard.memoryNote} steps={config.steps} />}
+        {rules.train && <EstimateLine estimate={guard.estimate} planned={guard.planned} memory={guard.memory} memoryNote={guard.memoryNote} steps={config.steps} />}
       </div>
       {confirming && (
         <StartConfirm

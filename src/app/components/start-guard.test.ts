@@ -46,7 +46,7 @@ describe('start guard: estimates before Train', () => {
   });
 
   it('default preset from the reference rate: 128 x 28 tokens / 4,400 tokens/s = 0.81 s a step, under a minute for 60 steps', () => {
-    const e = estimateRun(preset(), pickRate([], 'tiny-arith', 'cpu', 80_640));
+    const e = estimateRun(preset(), pickRate([], 'tiny-arith', 'cpu', 80_640)!);
     expect(e.stepSeconds).toBeCloseTo((128 * 28) / 4400, 6);
     // + 8 evaluations (every 10 of 60 steps, before and after) of 128 rows x 28 tokens at the same rate
     expect(e.runSeconds).toBeCloseTo((60 * 128 * 28 + 8 * 128 * 28) / 4400, 6);
@@ -55,7 +55,7 @@ describe('start guard: estimates before Train', () => {
   });
 
   it('200 prompts x G 64 x 100,000 steps asks first, with the numbers and what they are based on', () => {
-    const e = estimateRun(big(), pickRate([], 'tiny-arith', 'cpu', 80_640));
+    const e = estimateRun(big(), pickRate([], 'tiny-arith', 'cpu', 80_640)!);
     expect(e.stepSeconds).toBeCloseTo((200 * 64 * 28) / 4400, 6); // ~81 s a step
     expect(e.runSeconds).toBeGreaterThan(CONFIRM_RUN_SECONDS);
     const [reason] = confirmReasons(e, null);
@@ -68,20 +68,22 @@ describe('start guard: estimates before Train', () => {
     saveThroughput(measured('tiny-arith', 3000, 80_640, 1), storage);
     saveThroughput(measured('tiny-arith', 6000, 80_640, 2), storage);
     expect(loadThroughputs(storage).map((t) => t.tokensPerSecond)).toEqual([6000]);
-    const own = pickRate(loadThroughputs(storage), 'tiny-arith', 'cpu', 80_640);
+    const own = pickRate(loadThroughputs(storage), 'tiny-arith', 'cpu', 80_640)!;
     expect(own.scale).toBe(1);
     expect(own.basis).toBe('measured: 6,000 tokens/s over 10 steps of an earlier run of this model on CPU (2 threads)');
-    const scaled = pickRate(loadThroughputs(storage), 'hf:HuggingFaceTB/SmolLM2-135M', 'cpu', 134_515_008);
+    const scaled = pickRate(loadThroughputs(storage), 'hf:HuggingFaceTB/SmolLM2-135M', 'cpu', 134_515_008)!;
     expect(scaled.scale).toBeCloseTo(80_640 / 134_515_008, 12);
     expect(scaled.basis).toMatch(/^scaled by parameter count from tiny-arith's 6,000 tokens\/s/);
     // nothing on WebGPU yet: the CPU reference, said so
-    expect(pickRate(loadThroughputs(storage), 'tiny-arith', 'webgpu', 80_640).basis).toMatch(/no run on WebGPU yet, so the CPU reference \(a GPU is usually faster\)/);
+    // a Hub model of unknown size never run here: no estimate rather than tiny-arith's rate
+    expect(pickRate(loadThroughputs(storage), 'hf:HuggingFaceTB/SmolLM2-135M', 'cpu', null)).toBeNull();
+    expect(pickRate(loadThroughputs(storage), 'tiny-arith', 'webgpu', 80_640)!.basis).toMatch(/no run on WebGPU yet, so the CPU reference \(a GPU is usually faster\)/);
   });
 
   it('longer completions cost more only where completions hit the limit', () => {
     const c = preset();
     const longer = parseRunConfig({ ...c, sampling: { ...c.sampling, maxNewTokens: 64 } });
-    const stops = pickRate([], 'tiny-arith', 'cpu', 80_640); // clipped ratio 0: the model stops by itself
+    const stops = pickRate([], 'tiny-arith', 'cpu', 80_640)!; // clipped ratio 0: the model stops by itself
     expect(estimateRun(longer, stops).stepSeconds).toBeCloseTo(estimateRun(c, stops).stepSeconds, 9);
     const clipped = { ...stops, rate: { ...stops.rate, clippedRatio: 1, meanLength: 16 } };
     // every completion hit 16: at 64 each is 64 long (prompt 12 + 64 = 76 tokens instead of 28)

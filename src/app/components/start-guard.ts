@@ -99,9 +99,10 @@ export interface RunEstimate {
 
 /**
  * The best rate for `modelId` on `kind` among `known`: its own measurement, else another model's on the same kind
- * scaled by parameter count (when both counts are known), else the reference rate (scaled the same way).
+ * scaled by parameter count (when both counts are known), else the reference rate (scaled the same way). Null
+ * when none applies: a model of unknown size (a Hub model, whose plan the page does not read here) never run here.
  */
-export function pickRate(known: readonly Throughput[], modelId: string, kind: DeviceKind, params: number | null): { rate: Omit<Throughput, 'at'>; scale: number; basis: string } {
+export function pickRate(known: readonly Throughput[], modelId: string, kind: DeviceKind, params: number | null): PickedRate | null {
   const same = known.filter((t) => t.modelId === modelId && t.kind === kind).sort((a, b) => b.at - a.at)[0];
   if (same) return { rate: same, scale: 1, basis: `measured: ${Math.round(same.tokensPerSecond).toLocaleString('en-US')} tokens/s over ${same.steps} step${same.steps === 1 ? '' : 's'} of an earlier run of this model on ${same.device}` };
   const other = params ? known.filter((t) => t.kind === kind && t.params).sort((a, b) => b.at - a.at)[0] : undefined;
@@ -112,6 +113,7 @@ export function pickRate(known: readonly Throughput[], modelId: string, kind: De
       basis: `scaled by parameter count from ${other.modelId}'s ${Math.round(other.tokensPerSecond).toLocaleString('en-US')} tokens/s measured on ${other.device} (no run of this model there yet)`,
     };
   }
+  if (!params && modelId !== REFERENCE_RATE.modelId) return null;
   const scale = params ? REFERENCE_RATE.params! / params : 1;
   const where = kind === 'webgpu' ? 'no run on WebGPU yet, so the CPU reference (a GPU is usually faster)' : 'no run on this device yet';
   return {
@@ -121,8 +123,15 @@ export function pickRate(known: readonly Throughput[], modelId: string, kind: De
   };
 }
 
+export interface PickedRate {
+  rate: Omit<Throughput, 'at'>;
+  /** Multiplies the rate's tokens/s (the ratio of parameter counts when it is another model's). */
+  scale: number;
+  basis: string;
+}
+
 /** Time per step and for the run, from a rate: tokens per step scale with prompts x G and the completion length. */
-export function estimateRun(config: RunConfig, picked: ReturnType<typeof pickRate>): RunEstimate {
+export function estimateRun(config: RunConfig, picked: PickedRate): RunEstimate {
   const { rate, scale, basis } = picked;
   const tps = rate.tokensPerSecond * scale;
   const prompt = Math.max(1, rate.tokensPerCompletion - rate.meanLength);

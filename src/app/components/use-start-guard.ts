@@ -41,7 +41,9 @@ function trainingDevice(list: VerdictDevice[], preference: BackendPreference): V
 }
 
 export interface StartGuardState {
+  /** Null while planning, or when no rate applies (a Hub model never run here): `planned` tells which. */
   estimate: RunEstimate | null;
+  planned: boolean;
   memory: MemoryEstimate | null;
   /** Where the estimate is unavailable, why (a Hub model's plan lives on its card). */
   memoryNote: string | null;
@@ -83,7 +85,8 @@ export function useStartGuard(config: RunConfig, preference: BackendPreference, 
   const estimate = useMemo(() => {
     if (!planned) return null;
     void ratesVersion; // a new measured rate changes the estimate
-    return estimateRun(config, pickRate(loadThroughputs(), config.model.id, planned.kind, planned.params));
+    const rate = pickRate(loadThroughputs(), config.model.id, planned.kind, planned.params);
+    return rate ? estimateRun(config, rate) : null;
   }, [planned, config, ratesVersion]);
 
   // The code check: debounced while typing; Train awaits the pending one.
@@ -106,6 +109,7 @@ export function useStartGuard(config: RunConfig, preference: BackendPreference, 
 
   return {
     estimate,
+    planned: planned?.key === planKey,
     memory: planned?.key === planKey ? planned.memory : null,
     memoryNote: planned?.note ?? null,
     problems: checked?.key === key ? checked.problems : [],
