@@ -1,11 +1,13 @@
-// `npx tsx bench/multi-turn-rollouts.ts [steps]`: rollout time per GRPO step of the multi-turn presets with the
-// KV cache kept across turns (the default) against re-prefilling every conversation each turn. The calculator
-// and guess-number presets with their own models (tiny-tools, tiny-arith), prompts x G and sampling settings,
-// on the CPU backend (one thread). Each step's seed samples new rows; the two ways run alternately on the
+// `npx tsx --import ./scripts/register-raw-loader.mjs bench/multi-turn-rollouts.ts [steps] [cpu|webgpu]`: rollout
+// time per GRPO step of the multi-turn presets with the KV cache kept across turns (the default) against
+// re-prefilling every conversation each turn. The calculator and guess-number presets with their own models
+// (tiny-tools, tiny-arith), prompts x G and sampling settings, on the CPU backend (one thread) or WebGPU (Dawn;
+// SwiftShader without a GPU, where the figures are CPU-bound). Each step's seed samples new rows; the two ways run alternately on the
 // same rows and seed (so load from other processes falls on both alike) and must sample the same tokens.
 // Prints medians over the steps.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Backend, TensorLike } from '../src/engine/backend.ts';
 import { CpuBackend } from '../src/engine/cpu/backend.ts';
 import { loadModelFolder } from '../src/engine/io/model-folder.ts';
 import { nodeDirSource } from '../src/engine/io/node-source.ts';
@@ -13,10 +15,19 @@ import { Model } from '../src/engine/model.ts';
 import { getPreset } from '../src/rl/presets.ts';
 import { sampleRollouts, type Rollout } from '../src/rl/rollout.ts';
 import { createTask } from '../src/rl/tasks/index.ts';
+import { WebGpuBackend } from '../src/engine/webgpu/backend.ts';
+import { nodeGpu } from '../src/engine/webgpu/node-gpu.ts';
+import { prepareVulkanEnv } from './gpu-env.ts';
 import { median } from './stats.ts';
 
 const steps = Number(process.argv[2] ?? 7);
 if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`steps must be a positive integer, not '${process.argv[2]}'`);
+const backendName = process.argv[3] ?? 'cpu';
+if (backendName !== 'cpu' && backendName !== 'webgpu') throw new Error(`backend must be cpu or webgpu, not '${backendName}'`);
+if (backendName === 'webgpu') prepareVulkanEnv();
+const be: Backend<TensorLike, TensorLike> =
+  backendName === 'webgpu' ? ((await WebGpuBackend.create(await nodeGpu())) as unknown as Backend<TensorLike, TensorLike>) : new CpuBackend({ threads: 1 });
+console.log(`backend: ${be.deviceName}`);
 
 const sameTokens = (a: Rollout[], b: Rollout[]) =>
   a.every((r, i) => r.completion.length === b[i].completion.length && r.completion.every((t, j) => t === b[i].completion[j]));
@@ -24,7 +35,6 @@ const sameTokens = (a: Rollout[], b: Rollout[]) =>
 for (const name of ['calculator', 'guess-number']) {
   const config = getPreset(name);
   const loaded = await loadModelFolder(nodeDirSource(join(import.meta.dirname, '..', 'public', 'models', config.model.id)));
-  const be = new CpuBackend({ threads: 1 });
   const params = be.allocFloat(loaded.layout.total);
   be.uploadFloat(params, loaded.params);
   const model = new Model(be, loaded.layout, params);
