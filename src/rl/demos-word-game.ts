@@ -1,0 +1,55 @@
+// A word-game demonstration: a player who reads every mark and guesses a word that could still be the secret.
+// It opens with the word that splits the task's word list best (the smallest expected number of words left),
+// then guesses a word consistent with all the marks so far, drawn from the candidates by the episode's own
+// uniform number u (so the demonstrations show many consistent guesses, not one memorisable tree). It knows
+// the task's whole word list as a Wordle player knows the dictionary; the held-out split is over secrets.
+
+import type { DemoPolicy } from './demos.ts';
+import { markGuess, wordGameRules } from './tasks/word-game.ts';
+import { FIVE_LETTER_WORDS, FOUR_LETTER_WORDS } from './tasks/word-list.ts';
+
+const openers = new Map<number, string>();
+
+/** The word whose marks split `words` into the smallest expected remainder (sum of squared bucket sizes). */
+export function bestOpener(words: readonly string[]): string {
+  let best = words[0];
+  let bestScore = Infinity;
+  for (const guess of words) {
+    const buckets = new Map<string, number>();
+    for (const secret of words) {
+      const m = markGuess(guess, secret);
+      buckets.set(m, (buckets.get(m) ?? 0) + 1);
+    }
+    let score = 0;
+    for (const n of buckets.values()) score += n * n;
+    if (score < bestScore) [best, bestScore] = [guess, score];
+  }
+  return best;
+}
+
+/** Words of `words` that would have given every (guess, marks) pair seen so far. */
+export function consistentWords(words: readonly string[], seen: readonly { guess: string; marks: string }[]): string[] {
+  return words.filter((w) => seen.every(({ guess, marks }) => markGuess(guess, w) === marks));
+}
+
+/** The opener, then a consistent word picked by u (0 <= u < 1) and the turn. */
+export function wordGamePolicy(length: 4 | 5, u: number): DemoPolicy {
+  const words = length === 4 ? FOUR_LETTER_WORDS : FIVE_LETTER_WORDS;
+  if (!openers.has(length)) openers.set(length, bestOpener(words));
+  const opener = openers.get(length)!;
+  const rules = wordGameRules(length);
+  return ({ messages }) => {
+    const seen: { guess: string; marks: string }[] = [];
+    for (let i = 0; i + 1 < messages.length; i++) {
+      if (messages[i].role !== 'assistant') continue;
+      const guess = rules.readMove(messages[i].content);
+      const reply = messages[i + 1].content.split('\n'); // "tale\n-GY-"
+      if (guess !== undefined && reply.length === 2 && reply[0] === guess) seen.push({ guess, marks: reply[1] });
+    }
+    if (seen.length === 0) return `<guess>${opener}</guess>`;
+    const candidates = consistentWords(words, seen);
+    // A fresh draw per turn from the episode's u (golden-ratio steps stay uniform and spread out).
+    const v = (u + seen.length * 0.618_033_988_75) % 1;
+    return `<guess>${candidates[Math.floor(v * candidates.length)] ?? opener}</guess>`;
+  };
+}
