@@ -115,9 +115,11 @@ for (const vp of VIEWPORTS) {
 
     test("own data says the bundled model's template drops the system prompt and flags rows outside its vocabulary", async ({ page }) => {
       const errors = watchErrors(page);
+      // the default preset's model (tiny-arith), with the task switched to own data and a system prompt
       await page.goto('/');
-      await page.getByRole('combobox', { name: 'Preset' }).selectOption('own-data');
-      await page.getByRole('button', { name: 'Load' }).click();
+      await page.getByRole('combobox', { name: 'Task', exact: true }).selectOption('own-data');
+      await page.getByLabel('systemPrompt', { exact: true }).fill('Answer with the capital, inside <answer></answer> tags.');
+      await page.getByLabel('systemPrompt', { exact: true }).blur();
       await expect(page.getByTestId('own-data-system-note')).toContainText("tiny-arith's chat template drops system messages: the model never sees the systemPrompt above");
       await expect(page.getByTestId('own-data-vocabulary')).toHaveCount(0);
       await page.getByLabel('Your data (JSONL or CSV)').fill('prompt,answer\nFrance,Paris\nCôte d’Ivoire,Yamoussoukro\nJapan,東京\nPeru,Lima\n');
