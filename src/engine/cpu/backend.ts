@@ -28,8 +28,12 @@ import * as jsSwiglu from './swiglu.ts';
 import { randomUniform, Stream } from '../rng.ts';
 import { sampleToken, type SamplerOptions } from '../sampling.ts';
 import { SPLIT_KERNELS, type Arg, type SplitKernelName } from './parallel.ts';
+import { BufferRecycler } from './buffer-recycler.ts';
 import { threadEnvironment, ThreadPool } from './pool.ts';
 import { MAX_THREADS } from './thread.ts';
+
+/** Freed shared buffers kept for reuse at most (a quarter of the memory budget when that is smaller). */
+const RECYCLE_MAX_BYTES = 2 ** 30;
 
 export interface CpuBackendOptions {
   /** 'f64' exists for whole-model gradient checks only (see the constructor). Default 'f32'. */
@@ -78,6 +82,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   readonly maxTotalBytes: number | undefined;
   private readonly f64: boolean;
   private pool: ThreadPool | null;
+  private readonly recycler: BufferRecycler;
   /** Why there are no threads though more than one was asked for (shown in deviceName). */
   private readonly noThreads: string;
   private readonly shared: boolean;
@@ -117,6 +122,7 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     // Threads start in the background; until they run, every kernel runs here (with the same results).
     this.pool = threads !== 1 && env.kind !== 'none' ? ThreadPool.acquire(threads, env) : null;
     this.shared = this.pool !== null;
+    this.recycler = new BufferRecycler(Math.min(RECYCLE_MAX_BYTES, (opts.memoryBudgetBytes ?? Infinity) / 4));
   }
 
   /** Settles once the threads run or have given up (never rejects). */
@@ -180,13 +186,16 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   // ---- memory ----
   allocFloat(length: number): Float32Array {
     if (this.f64) {
-      const buffer = this.shared ? new SharedArrayBuffer(8 * length) : new ArrayBuffer(8 * length);
-      return new Float64Array(buffer) as unknown as Float32Array;
+      const buffer = this.shared ? this.recycler.take(8 * length) : new ArrayBuffer(8 * length);
+      return this.owned(new Float64Array(buffer, 0, length)) as unknown as Float32Array;
     }
-    return this.shared ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length);
+    return this.shared ? this.recycler.own(new Float32Array(this.recycler.take(4 * length), 0, length)) : new Float32Array(length);
   }
   allocInt(length: number): Int32Array {
-    return this.shared ? new Int32Array(new SharedArrayBuffer(4 * length)) : new Int32Array(length);
+    return this.shared ? this.recycler.own(new Int32Array(this.recycler.take(4 * length), 0, length)) : new Int32Array(length);
+  }
+  private owned<T extends ArrayBufferView>(t: T): T {
+    return this.shared ? this.recycler.own(t) : t;
   }
   view(t: Float32Array, offset: number, length: number): Float32Array {
     if (!(offset >= 0 && length >= 0 && offset + length <= t.length)) {
@@ -221,7 +230,9 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
     copy(dst, src);
   }
   free(t: Float32Array | Int32Array): void {
-    // garbage collected; the helper threads let go of a shared buffer when told
+    // Shared buffers are kept for reuse (buffer-recycler.ts says why); others are garbage collected, and the
+    // helper threads let go of a shared buffer when told.
+    if (this.shared && this.recycler.give(t)) return;
     this.pool?.forget(t.buffer);
   }
   sync(): Promise<void> {
