@@ -96,6 +96,7 @@ program
   .option('--seed <n>', 'seed of the sampling streams of requests without a seed')
   .option('--max-batch <n>', 'completions decoded together at most (sum of n over batched requests)')
   .option('--max-queued <n>', 'requests queued or running at most; more get 429')
+  .option('--allow-origin <origins>', 'comma-separated origins whose web pages may call this server (CORS), e.g. http://localhost:5173 for the playground; * for any')
   .addOption(new Option('--backend <kind>', 'compute backend').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
   .action((opts) => run(() => serveCommand(opts)));
 

@@ -4,6 +4,7 @@
 // (serve-engine.ts). Bad requests get a 4xx with OpenAI's error body; it binds 127.0.0.1 unless told otherwise.
 // Streaming sends the role chunk at once and the tokens when the decode that carries the request ends (the
 // engine's generate() reports whole completions).
+import { applyCors, parseAllowedOrigins, type AllowedOrigins } from './serve-cors.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -36,6 +37,8 @@ export interface ServeOptions {
   limits?: Partial<EngineLimits>;
   /** Seed of the unseeded requests' sampling streams (default: random). */
   seed?: number;
+  /** Origins whose pages may call this server (CORS; serve-cors.ts). Default none. */
+  allowOrigins?: AllowedOrigins;
 }
 
 export interface RunningServer {
@@ -62,6 +65,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (applyCors(req, res, opts.allowOrigins ?? [])) return;
     const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '');
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/v1/models' || path.startsWith('/v1/models/')) {
@@ -248,6 +252,7 @@ export interface ServeFlags {
   seed?: string;
   maxBatch?: string;
   maxQueued?: string;
+  allowOrigin?: string;
 }
 
 /** The served name and the model: a folder, a Hub id (hf:ORG/NAME[@REV]) or a bundled id. */
@@ -262,6 +267,7 @@ export async function loadServedModel(spec: string, quiet = false): Promise<{ na
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const port = parseCount('--port', flags.port, 0);
+  const allowOrigins = parseAllowedOrigins(flags.allowOrigin);
   if (port > 65535) throw new CliError(`--port must be at most 65535, got ${port}`);
   const { name, loaded } = await loadServedModel(flags.model);
   const backend = await createBackend(flags.backend);
@@ -270,7 +276,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   if (flags.maxQueued !== undefined) limits.maxQueued = parseCount('--max-queued', flags.maxQueued, 1);
   let running: RunningServer;
   try {
-    running = await startServer({ modelName: name, loaded, backend, host: flags.host, port, limits, seed: flags.seed === undefined ? undefined : parseCount('--seed', flags.seed, 0) });
+    running = await startServer({ modelName: name, loaded, backend, host: flags.host, port, limits, allowOrigins, seed: flags.seed === undefined ? undefined : parseCount('--seed', flags.seed, 0) });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(`cannot listen on ${flags.host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : (code ?? (e as Error).message)}`);
@@ -278,6 +284,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
     process.stderr.write(`warning: listening on ${flags.host}: anyone who can reach this address can use the model (there is no API key check)\n`);
   }
+  if (allowOrigins.length > 0) process.stderr.write(`pages from ${allowOrigins.join(', ')} may call this server (CORS)\n`);
   process.stderr.write(`serving ${name} (${loaded.layout.count.toLocaleString('en-US')} params, context ${loaded.layout.dims.maxT}) on ${backend.deviceName} at ${running.url}\n`);
   await new Promise<void>((done) => {
     const stop = () => {
