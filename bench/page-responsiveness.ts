@@ -1,7 +1,8 @@
 // `npm run bench:page [-- --only dev|preview] [--seconds 30] [--profile]`: how live the page stays while it trains. Opens the
 // page in Debian's headless Chromium, presses Train on the default preset (CPU backend), and over `--seconds` of
 // training records every main-thread long task (PerformanceObserver 'longtask', installed before the page's own
-// scripts) and the latency of tab clicks (Event Timing 'event' entries). Then it clicks Pause and Stop and reports
+// scripts) and the latency of tab clicks (Event Timing 'event' entries, split into input delay, handlers and the
+// wait for the next frame; the same clicks on the idle page before Train give the floor). Then it clicks Pause and Stop and reports
 // how many steps passed between the step shown at the click and the step the run paused or stopped at.
 // The run is the default preset with 1,000 steps, so it never ends inside the window.
 // Runs against the dev server (`vite`) and the production build (`vite build` + `vite preview`). A benchmark,
@@ -28,6 +29,12 @@ interface Figures {
   /** Event Timing duration of a click (input delay + handlers + next paint), worst and median. */
   worstClickMs: number;
   medianClickMs: number;
+  /** The median click split as Event Timing splits it: input delay, handlers, and the wait for the next frame. */
+  medianClickDelayMs: number;
+  medianClickHandlersMs: number;
+  medianClickPresentationMs: number;
+  /** The same tab clicks on the idle page before Train (the floor the page itself sets). */
+  idleMedianClickMs: number;
   pauseShownStep: number;
   pausedAtStep: number;
   pauseSeconds: number;
@@ -41,14 +48,24 @@ const ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--ena
 
 /** Installed before any page script: collects long tasks and input events into window.__perf. */
 function observeMainThread(): void {
-  const perf = { longTasks: [] as { start: number; duration: number }[], events: [] as { name: string; start: number; duration: number; delay: number }[] };
+  const perf = {
+    longTasks: [] as { start: number; duration: number }[],
+    events: [] as { name: string; start: number; duration: number; delay: number; handlers: number; presentation: number }[],
+  };
   (window as unknown as { __perf: typeof perf }).__perf = perf;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) perf.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries() as PerformanceEventTiming[]) {
-      perf.events.push({ name: e.name, start: e.startTime, duration: e.duration, delay: e.processingStart - e.startTime });
+      perf.events.push({
+        name: e.name,
+        start: e.startTime,
+        duration: e.duration,
+        delay: e.processingStart - e.startTime,
+        handlers: e.processingEnd - e.processingStart,
+        presentation: e.startTime + e.duration - e.processingEnd,
+      });
     }
   }).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
 }
@@ -171,6 +188,16 @@ async function measure(mode: Mode, seconds: number, profile: boolean): Promise<F
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.addInitScript(observeMainThread);
     await page.goto(`http://localhost:${port}/${defaultLongRun()}`);
+    // The same tab clicks on the idle page first: what a click costs with no run going.
+    const tabs = ['Rollouts', 'Charts', 'Learn', 'Charts'];
+    await page.getByRole('tab', { name: 'Charts', exact: true }).waitFor();
+    await page.waitForTimeout(2000);
+    const idle0 = await page.evaluate(() => performance.now());
+    for (let i = 0; i < 8; i++) {
+      await page.getByRole('tab', { name: tabs[i % tabs.length], exact: true }).click();
+      await page.waitForTimeout(1500);
+    }
+    const idle1 = await page.evaluate(() => performance.now());
     // A first dev-server visit may reload the page once (Vite optimising dependencies): retry until it trains.
     for (let attempt = 0; ; attempt++) {
       await page.getByLabel('Compute').selectOption('cpu');
@@ -198,7 +225,6 @@ async function measure(mode: Mode, seconds: number, profile: boolean): Promise<F
     const firstStep = await stepOf(page);
 
     // Tab clicks every ~2.5 s while it trains, as a person would look around.
-    const tabs = ['Rollouts', 'Charts', 'Learn', 'Charts'];
     let clicks = 0;
     const end = Date.now() + seconds * 1000;
     while (Date.now() < end) {
@@ -212,7 +238,8 @@ async function measure(mode: Mode, seconds: number, profile: boolean): Promise<F
       writeFileSync(`test-results/page-${mode}.cpuprofile`, JSON.stringify(cpu));
       console.error(`main-thread self time, heaviest first (test-results/page-${mode}.cpuprofile):\n${heaviest(cpu as never).join('\n')}`);
     }
-    const perf = await page.evaluate(() => (window as unknown as { __perf: { longTasks: { start: number; duration: number }[]; events: { name: string; start: number; duration: number }[] } }).__perf);
+    type Perf = { longTasks: { start: number; duration: number }[]; events: { name: string; start: number; duration: number; delay: number; handlers: number; presentation: number }[] };
+    const perf = await page.evaluate(() => (window as unknown as { __perf: Perf }).__perf);
     const stepsTrained = (await stepOf(page)) - firstStep;
 
     console.error(`measured; pausing at step ${await stepOf(page)}…`);
@@ -227,7 +254,10 @@ async function measure(mode: Mode, seconds: number, profile: boolean): Promise<F
     const stopped = await statusAfter(page, 'done', 600_000);
 
     const tasks = perf.longTasks.filter((t) => t.start >= t0 && t.start < t1);
-    const clicksMs = perf.events.filter((e) => e.name === 'click' && e.start >= t0 && e.start < t1).map((e) => e.duration);
+    const clickEvents = perf.events.filter((e) => e.name === 'click' && e.start >= t0 && e.start < t1);
+    const clicksMs = clickEvents.map((e) => e.duration);
+    const idleClicks = perf.events.filter((e) => e.name === 'click' && e.start >= idle0 && e.start < idle1).map((e) => e.duration);
+    const medianOf = (xs: number[]) => Math.round(median(xs.length ? xs : [0]));
     return {
       mode,
       seconds: Math.round((t1 - t0) / 100) / 10,
@@ -240,6 +270,10 @@ async function measure(mode: Mode, seconds: number, profile: boolean): Promise<F
       // Event Timing only reports events over 16 ms: a click not reported was faster than that.
       worstClickMs: Math.round(Math.max(16, ...clicksMs)),
       medianClickMs: Math.round(median([...clicksMs, ...Array(Math.max(0, clicks - clicksMs.length)).fill(16)])),
+      medianClickDelayMs: medianOf(clickEvents.map((e) => e.delay)),
+      medianClickHandlersMs: medianOf(clickEvents.map((e) => e.handlers)),
+      medianClickPresentationMs: medianOf(clickEvents.map((e) => e.presentation)),
+      idleMedianClickMs: Math.round(median([...idleClicks, ...Array(Math.max(0, 8 - idleClicks.length)).fill(16)])),
       pauseShownStep: pause.shown,
       pausedAtStep: stepIn(paused.message),
       pauseSeconds: Math.round((paused.at - pause.at) / 100) / 10,
@@ -268,10 +302,10 @@ async function main(): Promise<void> {
     console.error(JSON.stringify(figures));
     results.push(figures);
   }
-  console.log('| build | s | steps | long tasks | longest ms | blocked ms | TBT ms | click worst/median ms | pause shown->at (s) | stop shown->at (s) |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| build | s | steps | long tasks | longest ms | blocked ms | TBT ms | click worst/median ms | median click: delay / handlers / next frame ms | idle-page click median ms | pause shown->at (s) | stop shown->at (s) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.mode} | ${r.seconds} | ${r.stepsTrained} | ${r.longTasks} | ${r.longestTaskMs} | ${r.blockedMs} | ${r.totalBlockingMs} | ${r.worstClickMs} / ${r.medianClickMs} | ${r.pauseShownStep} -> ${r.pausedAtStep} (${r.pauseSeconds}) | ${r.stopShownStep} -> ${r.stoppedAtStep} (${r.stopSeconds}) |`);
+    console.log(`| ${r.mode} | ${r.seconds} | ${r.stepsTrained} | ${r.longTasks} | ${r.longestTaskMs} | ${r.blockedMs} | ${r.totalBlockingMs} | ${r.worstClickMs} / ${r.medianClickMs} | ${r.medianClickDelayMs} / ${r.medianClickHandlersMs} / ${r.medianClickPresentationMs} | ${r.idleMedianClickMs} | ${r.pauseShownStep} -> ${r.pausedAtStep} (${r.pauseSeconds}) | ${r.stopShownStep} -> ${r.stoppedAtStep} (${r.stopSeconds}) |`);
   }
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/page-responsiveness.json', JSON.stringify({ date: new Date().toISOString(), results }, null, 2) + '\n');
