@@ -1,9 +1,9 @@
 // Multi-turn rollouts that keep each row's KV cache across turns (the default) against re-prefilling every
 // conversation each turn (`reuseKvCache: false`), with the same seeds: the same tokens, turns, truncation and
 // environment state, and the same logits at every sampling step up to float rounding (the context reaches the
-// cache through decode steps instead of a prefill). Runs the calculator preset on the bundled tiny-tools model
-// and guess-number on tiny-arith (their presets' models), a conversation that outgrows the cache and the context,
-// on the CPU backend, and the calculator on WebGPU (Dawn; SwiftShader here) when an adapter exists.
+// cache through chunked decode steps instead of a prefill). Runs the calculator and guess-number presets on the
+// bundled models they name, the same on helper threads, and a conversation that outgrows the cache and then the
+// context, on the CPU backend; and the calculator and the outgrowing case on WebGPU (Dawn; SwiftShader here).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Backend, TensorLike } from '../engine/backend.ts';
