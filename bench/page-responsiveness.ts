@@ -202,7 +202,7 @@ async function measure(mode: Mode, seconds: number, profile: boolean): Promise<F
     for (let attempt = 0; ; attempt++) {
       await page.getByLabel('Compute').selectOption('cpu');
       await page.getByRole('button', { name: 'Train', exact: true }).click();
-      // 1,000 steps are estimated over 10 minutes, so the page asks first (the start guard): start anyway.
+      // 1,000 steps may be estimated over 10 minutes (the start guard asks first at a slow rate): start anyway.
       const confirm = page.getByRole('dialog', { name: 'Start this run?' });
       if (await confirm.waitFor({ timeout: 3000 }).then(() => true, () => false)) await confirm.getByRole('button', { name: 'Start anyway' }).click();
       const started = await page.waitForFunction(() => document.querySelector('[role="status"]')?.getAttribute('data-state') !== 'idle', null, { timeout: 10_000 }).then(() => true, () => false);

@@ -45,21 +45,21 @@ describe('start guard: estimates before Train', () => {
     expect(throughputOfRun(preset(), [], 'CPU', null)).toBeNull();
   });
 
-  it('default preset from the reference rate: 128 x 28 tokens / 4,400 tokens/s = 0.81 s a step, under a minute for 60 steps', () => {
+  it('default preset from the reference rate: 128 x 28 tokens / 20,000 tokens/s = 0.18 s a step, 12 s for 60 steps', () => {
     const e = estimateRun(preset(), pickRate([], 'tiny-arith', 'cpu', 80_640)!);
-    expect(e.stepSeconds).toBeCloseTo((128 * 28) / 4400, 6);
+    expect(e.stepSeconds).toBeCloseTo((128 * 28) / 20_000, 6);
     // + 8 evaluations (every 10 of 60 steps, before and after) of 128 rows x 28 tokens at the same rate
-    expect(e.runSeconds).toBeCloseTo((60 * 128 * 28 + 8 * 128 * 28) / 4400, 6);
-    expect(e.basis).toMatch(/^rough: no run on this device yet: 4,400 tokens\/s of tiny-arith/);
+    expect(e.runSeconds).toBeCloseTo((60 * 128 * 28 + 8 * 128 * 28) / 20_000, 6);
+    expect(e.basis).toMatch(/^rough: no run on this device yet: 20,000 tokens\/s of tiny-arith/);
     expect(confirmReasons(e, null)).toEqual([]);
   });
 
   it('200 prompts x G 64 x 100,000 steps asks first, with the numbers and what they are based on', () => {
     const e = estimateRun(big(), pickRate([], 'tiny-arith', 'cpu', 80_640)!);
-    expect(e.stepSeconds).toBeCloseTo((200 * 64 * 28) / 4400, 6); // ~81 s a step
+    expect(e.stepSeconds).toBeCloseTo((200 * 64 * 28) / 20_000, 6); // ~18 s a step
     expect(e.runSeconds).toBeGreaterThan(CONFIRM_RUN_SECONDS);
     const [reason] = confirmReasons(e, null);
-    expect(reason).toMatch(/^This run is estimated to take about \d+\.\d days \(1 min 21 s per step; rough: no run on this device yet/);
+    expect(reason).toMatch(/^This run is estimated to take about \d+\.\d days \(18 s per step; rough: no run on this device yet/);
   });
 
   it("a model's own measurement wins; another model's is scaled by parameter count; the newest is kept per model and kind", () => {
