@@ -15,7 +15,8 @@ const VIEWPORTS = [
 ];
 
 const runLink = (config: unknown) => `/#run=${LZString.compressToEncodedURIComponent(JSON.stringify(config))}`;
-const preset = () => nonDefaultValues(getPreset(DEFAULT_PRESET)) as Record<string, Record<string, unknown>>;
+/** The default preset as a link carries it (its non-default values). */
+const preset = () => nonDefaultValues(getPreset(DEFAULT_PRESET)) as Record<string, unknown> & { grpo?: Record<string, unknown> };
 const trainButton = (page: Page) => page.getByRole('button', { name: 'Train', exact: true });
 const status = (page: Page) => page.locator('.status[data-state]');
 
