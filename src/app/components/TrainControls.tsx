@@ -99,7 +99,10 @@ export function TrainControls() {
       </div>
       <div className="start-guard">
         <CodeProblems problems={guard.problems} />
-        {rules.train && <EstimateLine estimate={guard.estimate} planned={guard.planned} memory={guard.memory} memoryNote={guard.memoryNote} steps={config.steps} />}
+        {/* While a run goes the estimate (of the next run) is hidden but keeps its place, so the page does not jump. */}
+        <div className={rules.train ? undefined : 'start-estimate-idle'} aria-hidden={rules.train ? undefined : true}>
+          <EstimateLine estimate={guard.estimate} planned={guard.planned} memory={guard.memory} memoryNote={guard.memoryNote} steps={config.steps} />
+        </div>
       </div>
       {confirming && (
         <StartConfirm
