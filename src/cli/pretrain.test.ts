@@ -1,6 +1,6 @@
 // The bundled models' recipe as a user runs it: a real `pretrain` process writes a model folder that loads
 // back, the same seed gives the same bytes, and --catalog records a valid entry with measured baselines;
-// multi-turn presets train on played demonstrations; tasks without demonstrations are refused.
+// multi-turn presets train on played demonstrations; bad flags are refused with one line.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,11 +51,11 @@ describe('grpo-playground pretrain', () => {
     expect(entry.recipe).toContain('--direct 0.7');
   }, 120_000);
 
-  it('refuses a preset whose task has no demonstrations, naming the tasks it can demonstrate', async () => {
-    const err = (await run(['pretrain', '--preset', 'word-game', '--out', join(tmpdir(), 'never')]).catch((e) => e)) as { code: number; stderr: string };
+  it('refuses a flaw probability outside [0, 1] with one line', async () => {
+    const err = (await run(['pretrain', '--preset', 'guess-number', '--guess-scan', '1.5', '--out', join(tmpdir(), 'never')]).catch((e) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(1);
     expect(err.stderr.trim().split('\n')).toHaveLength(1);
-    expect(err.stderr).toMatch(/no demonstrations for task 'word-game' \(pretrain can demonstrate: arithmetic, reverse, sort, own-data, countdown, length, calculator, guess-number\)/);
+    expect(err.stderr).toMatch(/--guess-scan must be a number in \[0, 1\], got "1.5"/);
   });
 
   it('refuses an unknown preset with one line', async () => {

@@ -19,6 +19,10 @@ import { ModelCatalog, parseModelCatalog, type CatalogEntry } from '../rl/model-
 import { getPreset } from '../rl/presets.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { dropCarry } from '../rl/flaws.ts';
+import { decadeSearchPolicy } from '../rl/demos-guess-number.ts';
+import { parseGuessNumberParams } from '../rl/tasks/guess-number.ts';
+import { wordGamePolicy } from '../rl/demos-word-game.ts';
+import { parseWordGameParams } from '../rl/tasks/word-game.ts';
 import { learningRate } from '../rl/schedule.ts';
 import { randomUniform, Stream } from '../engine/rng.ts';
 import { createTask } from '../rl/tasks/index.ts';
@@ -47,6 +51,8 @@ export interface PretrainFlags {
   dropCarry?: string;
   /** constant or cosine (decay to 0.1x over the run, for a settled final model). */
   lrSchedule?: string;
+  /** guess-number: play decade-then-units search, scanning the units one by one in this share of episodes (src/rl/demos-guess-number.ts). */
+  guessScan?: string;
 }
 
 /**
@@ -72,6 +78,8 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
   if (!(dropCarryP >= 0 && dropCarryP <= 1)) throw new CliError(`--drop-carry must be a number in [0, 1], got "${flags.dropCarry}"`);
   const schedule = flags.lrSchedule ?? 'constant';
   if (schedule !== 'constant' && schedule !== 'cosine') throw new CliError(`--lr-schedule must be constant or cosine, got "${schedule}"`);
+  const guessScan = flags.guessScan === undefined ? undefined : Number(flags.guessScan);
+  if (guessScan !== undefined && !(guessScan >= 0 && guessScan <= 1)) throw new CliError(`--guess-scan must be a number in [0, 1], got "${flags.guessScan}"`);
   const directProducts = Number(flags.direct ?? '0');
   if (!(directProducts >= 0 && directProducts <= 1)) throw new CliError(`--direct must be a number in [0, 1], got "${flags.direct}"`);
 
@@ -128,11 +136,17 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
     async (i) => {
       const k = i % tasks.length;
       const row = tasks[k].trainRow(seed, Math.floor(i / tasks.length));
-      // The carry flaw draws one uniform per example (not per problem), so every problem is seen both ways.
+      // The carry flaw draws one uniform per example (not per problem), so every problem is seen both ways;
+      // the games draw theirs the same way (guess-number: scan or halve; word-game: which consistent word).
+      const u = randomUniform(seed, Stream.data, FLAW_COUNTER + i);
       const policy: DemoPolicy =
         dropCarryP > 0 && tasks[k].name === 'arithmetic'
-          ? () => `<answer>${dropCarry(row, dropCarryP, randomUniform(seed, Stream.data, FLAW_COUNTER + i))}</answer>`
-          : policies[k];
+          ? () => `<answer>${dropCarry(row, dropCarryP, u)}</answer>`
+          : guessScan !== undefined && tasks[k].name === 'guess-number'
+            ? decadeSearchPolicy(parseGuessNumberParams(taskSpecs[k].params).maxNumber, u < guessScan)
+            : tasks[k].name === 'word-game'
+              ? wordGamePolicy(parseWordGameParams(taskSpecs[k].params).length, u)
+              : policies[k];
       const demo = await playDemonstration(codec, tasks[k], row, policy, maxLength);
       return { segments: demo.segments };
     },

@@ -11,6 +11,7 @@ import { DEFAULT_EXTRA_TOKENS } from '../engine/tokenizer.ts';
 import { packBatch } from './batch.ts';
 import { DEMO_TASKS, DemoError, demoPolicy, playDemonstration } from './demos.ts';
 import type { ChatCodec } from './envs/conversation.ts';
+import { environmentOf } from './envs/single-turn.ts';
 import { PRESETS, PRESET_NAMES } from './presets.ts';
 import { sampleRollouts, scoreContext, type Rollout } from './rollout.ts';
 import { Rubric } from './rubric/rubric.ts';
@@ -63,10 +64,10 @@ async function correctness(rubric: Rubric, task: Task, demo: Rollout): Promise<n
 }
 
 describe('expert demonstrations', () => {
-  it('cover every preset task but word-game, which is refused with a line naming the others', () => {
+  it('cover every preset task; an unknown task is refused with a line naming the others', () => {
     expect([...new Set(DEMO_PRESETS.map((n) => PRESETS[n].task.name))].sort()).toEqual([...DEMO_TASKS].sort());
-    expect(() => demoPolicy('word-game')).toThrow(DemoError);
-    expect(() => demoPolicy('word-game')).toThrow(/no demonstrations for task 'word-game' \(pretrain can demonstrate: arithmetic, .*calculator, guess-number\)/);
+    expect(() => demoPolicy('nope')).toThrow(DemoError);
+    expect(() => demoPolicy('nope')).toThrow(/no demonstrations for task 'nope' \(pretrain can demonstrate: arithmetic, .*calculator, guess-number, word-game\)/);
   });
 
   it.each(DEMO_PRESETS)('%s: the demonstration is correct (score 1), and only its assistant tokens are trained', async (name) => {
@@ -76,9 +77,10 @@ describe('expert demonstrations', () => {
       for (const row of rows) {
         const demo = await playDemonstration(c, task, row, policy);
         expect(demo.truncated).toBe(false);
-        // guess-number: 1..32 in 5 guesses; binary search misses only 32 (5 guesses cover 31 numbers).
-        const expected = name === 'guess-number' && row.answer === '32' ? 0 : 1;
-        expect(await correctness(rubric, task, demo), `${row.prompt} -> ${demo.text}`).toBe(expected);
+        // word-game: a random consistent guess sometimes needs more than the preset's 6 turns (about 2% of
+        // secrets, demos-games.test.ts); such an episode ends unsolved at the turn limit.
+        const lostAtLimit = name === 'word-game' && !(demo.state as { solved: boolean }).solved && demo.turns === environmentOf(task).maxTurns;
+        expect(await correctness(rubric, task, demo), `${row.prompt} -> ${demo.text}`).toBe(lostAtLimit ? 0 : 1);
 
         const batch = packBatch([{ segments: demo.segments, include: true }], c.tokenizer.padTokenId);
         const trained = Array.from(batch.targets).filter((_, t) => batch.mask[t] === 1);
@@ -137,11 +139,11 @@ describe('expert demonstrations', () => {
     const preset = createTask('guess-number', PRESETS['guess-number'].task.params);
     const presetPolicy = demoPolicy('guess-number', PRESETS['guess-number'].task.params);
     const lost: number[] = [];
-    for (let secret = 1; secret <= 32; secret++) {
-      const d = await playDemonstration(codec, preset, { prompt: 'A number from 1 to 32.', answer: String(secret) }, presetPolicy);
+    for (let secret = 1; secret <= 39; secret++) {
+      const d = await playDemonstration(codec, preset, { prompt: 'A number from 1 to 39.', answer: String(secret) }, presetPolicy);
       if (!(d.state as { solved: boolean }).solved) lost.push(secret);
     }
-    expect(lost).toEqual([32]);
+    expect(lost).toEqual([]); // 6 guesses cover 63 numbers
     for (let secret = 1; secret <= 50; secret++) {
       const d = await playDemonstration(codec, task, { prompt: 'A number from 1 to 50.', answer: String(secret) }, policy);
       expect(d.state, `secret ${secret}`).toMatchObject({ solved: true });

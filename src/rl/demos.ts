@@ -7,8 +7,8 @@
 // Policies: the single-turn tasks answer <answer>…</answer> (countdown with the generator's own solution,
 // length with as many words as asked); calculator calls the tool on the row's expression, then answers with
 // the tool's result (optionally answering a share of products at once, in its head: see DemoOptions);
-// guess-number plays binary search from the higher/lower replies so far. word-game has no demonstration (a
-// policy that wins reliably in a few guesses is not simple): demoPolicy refuses it.
+// guess-number plays binary search from the higher/lower replies so far (demos-guess-number.ts has a variant
+// built to generalise to held-out secrets); word-game guesses words consistent with the marks (demos-word-game.ts).
 
 import type { Segment } from './batch.ts';
 import { calculatorTool } from './envs/calculator-tool.ts';
@@ -17,6 +17,8 @@ import { environmentOf } from './envs/single-turn.ts';
 import type { ChatMessage } from './envs/types.ts';
 import type { Rollout } from './rollout.ts';
 import { guessNumberRules, parseGuessNumberParams } from './tasks/guess-number.ts';
+import { parseWordGameParams } from './tasks/word-game.ts';
+import { wordGamePolicy } from './demos-word-game.ts';
 import { hashString } from './tasks/split.ts';
 import type { Task, TaskParams, TaskRow } from './tasks/types.ts';
 
@@ -30,7 +32,7 @@ export interface DemoContext {
 export type DemoPolicy = (ctx: DemoContext) => string;
 
 /** Tasks with an ideal policy, in the order the error message lists them. */
-export const DEMO_TASKS = ['arithmetic', 'reverse', 'sort', 'own-data', 'countdown', 'length', 'calculator', 'guess-number'] as const;
+export const DEMO_TASKS = ['arithmetic', 'reverse', 'sort', 'own-data', 'countdown', 'length', 'calculator', 'guess-number', 'word-game'] as const;
 
 export interface DemoOptions {
   /**
@@ -107,6 +109,8 @@ export function demoPolicy(taskName: string, params: TaskParams = {}, options: D
       return calculatorPolicy(options.directProducts ?? 0);
     case 'guess-number':
       return guessNumberPolicy(params);
+    case 'word-game':
+      return wordGamePolicy(parseWordGameParams(params).length, 0.5); // pretrain draws a u per episode instead
     default:
       throw new DemoError(`no demonstrations for task '${taskName}' (pretrain can demonstrate: ${DEMO_TASKS.join(', ')})`);
   }
