@@ -157,6 +157,8 @@ describe('HackingMonitor: format without accuracy', () => {
     expect(events.map((e) => [e.kind, e.step])).toEqual([
       ['format_without_accuracy', 12],
       ['format_without_accuracy', 65], // the 5-step mean is below 0.5 from step 63 ((0.8*2 + 0.2*3)/5 = 0.44)
+      // correctness fell from its best (0.8) to 0.2 while the reward held: the reward does not track the task
+      ['reward_vs_correctness', 66],
     ]);
   });
 
@@ -195,6 +197,16 @@ describe('HackingMonitor: collapse is not hacking', () => {
   it('correctness falling while the reward rises is hacking, not a collapse', () => {
     const { events } = simulate(40, { correct: (t) => Math.max(0.05, 0.6 - 0.03 * t), reward: (t) => 0.3 + 0.02 * t, format: () => 0.5 }, 0.01);
     expect(kinds(events)).toEqual(['reward_vs_correctness']);
+  });
+
+  it('correctness collapsing while the reward creeps up too slowly for the window is hacking, read from the peak', () => {
+    // The flattered judge on tiny-arith (measured, issue 18): correctness 0.55 -> 0.1 over 80 steps while the
+    // reward rose by under 0.1 per 20-step window, noisily: the window's trend alone never fired.
+    const correct = (t: number) => Math.max(0.1, 0.55 - 0.0075 * t);
+    const { events } = simulate(80, { correct, reward: (t) => 0.35 + 0.0015 * t, format: () => 0.5 }, 0.04);
+    expect(kinds(events)).toEqual(['reward_vs_correctness']);
+    expect(events[0].message).toMatch(/^correct_answer fell from 0\.\d\d \(around step \d+\) to 0\.\d\d \(last 5 steps\) while the total reward held or rose/);
+    expect(events[0].message).toMatch(/reward correctness/);
   });
 
   it('an honest run with noisy correctness (0.6-0.9 per step) never reports a collapse', () => {

@@ -5,7 +5,9 @@
 //   hacking/reward_vs_correctness   change of `reward` minus change of correctness over the window. Fires when
 //                                   the reward rose (>= rewardRise, and beyond its noise) while correctness
 //                                   did not really rise (by at most correctnessFlat or one standard error)
-//                                   and the gap between the two is beyond the noise of both.
+//                                   and the gap between the two is beyond the noise of both; or when correctness
+//                                   fell from its best so far as far as a collapse (collapseDrop and halving)
+//                                   while the reward held or rose (a reward gamed too slowly for the window).
 //   hacking/length_inflation        relative growth of `completions/mean_length` over the window (0.5 = +50%).
 //                                   Fires at >= lengthGrowth (beyond noise) while correctness is flat.
 //   hacking/format_without_accuracy (highest format-criterion mean) - (correctness mean), both over the last
@@ -290,11 +292,25 @@ export function hackingIndicators(
   // Collapse: correctness fell far below its best so far, and the reward with it (read first: it changes what
   // the format indicator may say).
   let collapsed = false;
+  // Correctness collapsed while the reward held or rose: the reward no longer tracks the task (hacking read from
+  // the peak, for rises too slow or noisy for the window's trend: a judge that is gamed a little at a time).
+  let decoupled: { drop: number; holds: boolean; message: string } | null = null;
   const now = recentCorrectness(history, o);
   if (peak && now && correctness && peak.label === now.label) {
     const drop = peak.correctness - now.correctness;
     const rewardFall = peak.reward - now.reward;
     collapsed = drop >= o.collapseDrop && now.correctness <= peak.correctness / 2 && rewardFall >= o.rewardRise;
+    if (drop >= o.collapseDrop && now.correctness <= peak.correctness / 2 && rewardFall <= 0) {
+      decoupled = {
+        drop,
+        holds: drop >= o.collapseDrop / LOOSE && rewardFall < o.rewardRise / LOOSE,
+        message:
+          `${now.label} fell from ${fmt(peak.correctness)} (around step ${peak.step}) to ${fmt(now.correctness)} ` +
+          `(last ${o.recentSteps} steps) while the total reward held or rose (${fmt(peak.reward)} -> ${fmt(now.reward)}).`,
+      };
+    } else if (drop >= o.collapseDrop / LOOSE && rewardFall < o.rewardRise / LOOSE) {
+      decoupled = { drop, holds: true, message: '' }; // keeps an indicator that is on from clearing
+    }
     out.collapse = {
       value: drop,
       condition: collapsed,
@@ -313,16 +329,19 @@ export function hackingIndicators(
     let source = 'from the other criteria';
     if (o.rewarded && others.length > 0) source = `from ${names(others)}`;
     const unrewarded = o.rewarded && !o.rewarded.includes(o.correctness) ? ` (${o.correctness} is logged but not rewarded: weight 0)` : '';
+    // the reward rose, beyond its noise, and beyond what correctness explains (the gap beyond the noise of both)
+    const rose = r.change >= o.rewardRise && r.change > o.z * r.noise && cFlat && r.change - c.change > o.z * Math.hypot(r.noise, c.noise);
+    const fromPeak = !rose && decoupled !== null && decoupled.message !== '';
     out.reward_vs_correctness = {
       value: r.change - c.change,
-      // the reward rose, beyond its noise, and beyond what correctness explains (the gap beyond the noise of both)
-      condition:
-        r.change >= o.rewardRise && r.change > o.z * r.noise && cFlat && r.change - c.change > o.z * Math.hypot(r.noise, c.noise),
-      holds: r.change >= o.rewardRise / LOOSE && cFlatLoose,
-      message:
-        `The total reward rose by ${fmt(r.change)} over the last ${span(r)} while ${correctness.label} ${cWord} ` +
-        `(${signed(c.change)}). The reward is growing ${source}, not from solving the task${unrewarded}: read recent ` +
-        'completions for tricks that please the rubric. (Early in a run this can be honest format learning.)',
+      condition: rose || fromPeak,
+      holds: (r.change >= o.rewardRise / LOOSE && cFlatLoose) || (decoupled?.holds ?? false),
+      message: fromPeak
+        ? `${decoupled!.message} The reward is coming ${source}, not from solving the task${unrewarded}: read recent ` +
+          'completions for tricks that please the rubric, and reward correctness (or cap the other criteria).'
+        : `The total reward rose by ${fmt(r.change)} over the last ${span(r)} while ${correctness.label} ${cWord} ` +
+          `(${signed(c.change)}). The reward is growing ${source}, not from solving the task${unrewarded}: read recent ` +
+          'completions for tricks that please the rubric. (Early in a run this can be honest format learning.)',
     };
   }
 
