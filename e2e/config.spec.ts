@@ -156,7 +156,7 @@ test('own data: paste with a line-numbered error, fix it, see the preview table'
   await page.getByRole('combobox', { name: 'Preset' }).selectOption('own-data');
   await page.getByRole('button', { name: 'Load' }).click();
   const data = page.getByLabel('Your data (JSONL or CSV)');
-  await expect(page.getByTestId('own-data-preview')).toContainText('30 rows (CSV)');
+  await expect(page.getByTestId('own-data-preview')).toContainText('105 rows (CSV)');
   const committedLength = await page.locator('.own-data').getAttribute('data-committed-length');
 
   await data.fill('{"prompt": "2+2", "answer": "4"}\n{"prompt": "3+3", "answer": }\n{"prompt": "1+1", "answer": "2"}');

@@ -19,6 +19,7 @@ import { ModelCatalog, parseModelCatalog, type CatalogEntry } from '../rl/model-
 import { getPreset } from '../rl/presets.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { dropCarry } from '../rl/flaws.ts';
+import { flawedTextReply, type TextFlaws } from '../rl/flaws-text.ts';
 import { decadeSearchPolicy } from '../rl/demos-guess-number.ts';
 import { parseGuessNumberParams } from '../rl/tasks/guess-number.ts';
 import { wordGamePolicy } from '../rl/demos-word-game.ts';
@@ -51,6 +52,12 @@ export interface PretrainFlags {
   dropCarry?: string;
   /** constant or cosine (decay to 0.1x over the run, for a settled final model). */
   lrSchedule?: string;
+  /** reverse, sort, own-data: probability that the last two letters (items) are written swapped (src/rl/flaws-text.ts). */
+  swapLast?: string;
+  /** length: probability that the reply has one word too many (src/rl/flaws-text.ts). */
+  extraWord?: string;
+  /** countdown: probability that a sum in the solution is written as a product (src/rl/flaws-text.ts). */
+  plusToTimes?: string;
   /** guess-number: play decade-then-units search, scanning the units one by one in this share of episodes (src/rl/demos-guess-number.ts). */
   guessScan?: string;
 }
@@ -78,8 +85,12 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
   if (!(dropCarryP >= 0 && dropCarryP <= 1)) throw new CliError(`--drop-carry must be a number in [0, 1], got "${flags.dropCarry}"`);
   const schedule = flags.lrSchedule ?? 'constant';
   if (schedule !== 'constant' && schedule !== 'cosine') throw new CliError(`--lr-schedule must be constant or cosine, got "${schedule}"`);
-  const guessScan = flags.guessScan === undefined ? undefined : Number(flags.guessScan);
-  if (guessScan !== undefined && !(guessScan >= 0 && guessScan <= 1)) throw new CliError(`--guess-scan must be a number in [0, 1], got "${flags.guessScan}"`);
+  const textFlaws: TextFlaws = {
+    swapLast: probability('--swap-last', flags.swapLast),
+    extraWord: probability('--extra-word', flags.extraWord),
+    plusToTimes: probability('--plus-to-times', flags.plusToTimes),
+  };
+  const guessScan = flags.guessScan === undefined ? undefined : probability('--guess-scan', flags.guessScan);
   const directProducts = Number(flags.direct ?? '0');
   if (!(directProducts >= 0 && directProducts <= 1)) throw new CliError(`--direct must be a number in [0, 1], got "${flags.direct}"`);
 
@@ -137,16 +148,20 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
       const k = i % tasks.length;
       const row = tasks[k].trainRow(seed, Math.floor(i / tasks.length));
       // The carry flaw draws one uniform per example (not per problem), so every problem is seen both ways;
-      // the games draw theirs the same way (guess-number: scan or halve; word-game: which consistent word).
+      // the games draw theirs the same way (guess-number: scan or halve; word-game: which consistent word), and
+      // so do the text flaws (flaws-text.ts; a task without a flaw set keeps its ideal policy).
       const u = randomUniform(seed, Stream.data, FLAW_COUNTER + i);
+      const flawed = flawedTextReply(tasks[k].name, row, textFlaws, u);
       const policy: DemoPolicy =
         dropCarryP > 0 && tasks[k].name === 'arithmetic'
           ? () => `<answer>${dropCarry(row, dropCarryP, u)}</answer>`
-          : guessScan !== undefined && tasks[k].name === 'guess-number'
-            ? decadeSearchPolicy(parseGuessNumberParams(taskSpecs[k].params).maxNumber, u < guessScan)
-            : tasks[k].name === 'word-game'
-              ? wordGamePolicy(parseWordGameParams(taskSpecs[k].params).length, u)
-              : policies[k];
+          : flawed !== undefined
+            ? () => flawed
+            : guessScan !== undefined && tasks[k].name === 'guess-number'
+              ? decadeSearchPolicy(parseGuessNumberParams(taskSpecs[k].params).maxNumber, u < guessScan)
+              : tasks[k].name === 'word-game' // a consistent word drawn by the episode's u, not always the same one
+                ? wordGamePolicy(parseWordGameParams(taskSpecs[k].params).length, u)
+                : policies[k];
       const demo = await playDemonstration(codec, tasks[k], row, policy, maxLength);
       return { segments: demo.segments };
     },
@@ -195,6 +210,13 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
 /** A command-line word as a POSIX shell reads it back (quoted when it holds spaces or shell characters). */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A flaw's probability flag: a number in [0, 1], 0 when not given. */
+function probability(flag: string, value: string | undefined): number {
+  const p = Number(value ?? '0');
+  if (!(p >= 0 && p <= 1)) throw new CliError(`${flag} must be a number in [0, 1], got "${value}"`);
+  return p;
 }
 
 function round(x: number): number {

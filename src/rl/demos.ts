@@ -55,9 +55,8 @@ const answer = (text: string) => `<answer>${text}</answer>`;
 /** Filler for the length task after the topic's own words. */
 const FILLER = ['is', 'calm', 'and', 'bright', 'in', 'the', 'early', 'morning', 'light'];
 
-/** "5 words about the sea" -> "the sea is calm and": exactly the asked-for number of words. */
-function lengthReply(row: TaskRow): string {
-  const words = Number(row.answer);
+/** "5 words about the sea" -> "the sea is calm and": exactly the asked-for number of words (or `words`, for a flaw). */
+export function lengthReply(row: TaskRow, words = Number(row.answer)): string {
   const topic = String((row.info as { topic?: unknown } | undefined)?.topic ?? '').split(' ').filter(Boolean);
   const pool = [...topic, ...FILLER];
   return answer(Array.from({ length: words }, (_, i) => pool[i % pool.length]).join(' '));

@@ -1,9 +1,11 @@
 // Built-in run configs, selectable by name in the UI and with the CLI's --preset: one per task. Each pairs the
 // task's correctness criterion (weight 1) with partial credit for the <answer> format (0.2), which gives a
 // signal before any answer is right. The bundled models: tiny-arith (arithmetic, the default) and tiny-tools
-// (calculator tool use) were pretrained to half-solve their presets, and tiny-guess (guess-number, units scanned
-// instead of halved: demos-guess-number.ts); tiny-words plays word-game but does not learn it (README). The other
-// presets name tiny-arith so they run everywhere, but on them it learns only the format (their descriptions say so).
+// (calculator tool use) were pretrained to half-solve their presets, as were tiny-reverse (reverse, and the
+// own-data example) and tiny-countdown (countdown, two numbers) with the slips of flaws-text.ts, and tiny-guess
+// (guess-number, units scanned instead of halved: demos-guess-number.ts); tiny-words plays word-game but does
+// not learn it (README). The presets without a model of their own (sort, length) name tiny-arith so they run
+// everywhere, but on them it learns only the format (their descriptions say so).
 // Sizes are chosen so prompt + completion fit the models' 256 positions (presets.test.ts checks).
 
 import { mergeWithDefaults, type RunConfig, type RunConfigInput } from './config/schema.ts';
@@ -23,39 +25,20 @@ const withFormat = (name: string, kind: CriterionKindName, params: Record<string
   { name: 'xml_format', kind: 'xml_format' as const, weight: 0.2, params: {} },
 ];
 
-/** The own-data preset's example: countries and capitals as CSV (one quoted field shows the quoting). */
-const CAPITALS_CSV = `prompt,answer
-France,Paris
-Spain,Madrid
-Italy,Rome
-Germany,Berlin
-Portugal,Lisbon
-Austria,Vienna
-Poland,Warsaw
-Greece,Athens
-Norway,Oslo
-Sweden,Stockholm
-Finland,Helsinki
-Denmark,Copenhagen
-Ireland,Dublin
-Belgium,Brussels
-Hungary,Budapest
-Egypt,Cairo
-Kenya,Nairobi
-Peru,Lima
-Chile,Santiago
-Cuba,Havana
-Japan,Tokyo
-China,Beijing
-India,New Delhi
-Iran,Tehran
-Iraq,Baghdad
-Nepal,Kathmandu
-Canada,Ottawa
-Mexico,Mexico City
-Russia,Moscow
-"Korea, South",Seoul
-`;
+/**
+ * The own-data preset's example: 105 everyday words and the words spelt backwards, as CSV. A tiny model learns
+ * own data only when the answer follows a rule it can read off the prompt and already half-knows: tiny-reverse
+ * reverses letters with a slip (src/rl/flaws-text.ts), so GRPO lifts its held-out words. Facts such as
+ * capitals cannot be learned for held-out rows (nothing in "Peru" says "Lima"): the README shows that run.
+ */
+const BACKWARDS_WORDS = (
+  'apple bread chair dance eagle flame grape house juice knife lemon mango night ocean piano queen river snake ' +
+  'table tiger uncle voice water yacht zebra cat dog sun map pen cup hat box fox owl bus car jam key lamp frog ' +
+  'bird fish milk rose ship star tree wolf bell coin door gold kite leaf moon nest park rain sock tent wind plum ' +
+  'pear corn salt soup rice cake ball drum horn rope sand snow wave hill lake road farm barn king ring song word ' +
+  'book page desk wall roof gate mouse horse sheep goat duck crab lion bear deer seal swan crow moth worm'
+).split(' ');
+const BACKWARDS_CSV = `prompt,answer\n${BACKWARDS_WORDS.map((w) => `${w},${[...w].reverse().join('')}\n`).join('')}`;
 
 /** Games: faster wins earn more, a win is logged, the <guess> format earns partial credit; short turns. */
 const GAME_SETTINGS: Omit<RunConfigInput, 'version'> = {
@@ -90,13 +73,19 @@ const ARITHMETIC_DESCRIPTION =
 
 const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInput }> = {
   reverse: {
-    description: 'Reverse 3-5 letter strings. tiny-arith (arithmetic only, never saw letters) learns just the format here.',
+    description:
+      'Reverse 3-5 letter strings on tiny-reverse, which reverses them but often writes the last two letters the wrong way round; watch GRPO teach it to finish the reversal (64 held-out strings: about 0.4 -> 0.92-0.97 in 80 steps).',
     config: {
       version: 1,
-      task: { name: 'reverse', params: { minLength: 3, maxLength: 5 } },
+      model: { id: 'tiny-reverse' },
+      task: { name: 'reverse', params: { minLength: 3, maxLength: 5 }, evalSize: 64 },
       rubric: { criteria: withFormat('correct_answer', 'correct_answer') },
+      // 4x the default: at 5e-4 held-out accuracy rose only 0.41 -> 0.48 in 30 steps; at 1e-3 the CPU backend's
+      // wasm and TypeScript kernels (rounding apart) reached 0.97 and 0.69 after 80 steps, at 2e-3 0.92 and 0.97.
+      grpo: { learningRate: 2e-3 },
       sampling: { maxNewTokens: 24 },
-      eval: { maxNewTokens: 24 },
+      eval: { maxNewTokens: 24, every: 10 },
+      steps: 80,
     },
   },
   sort: {
@@ -121,13 +110,15 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     },
   },
   countdown: {
-    description: 'Reach a target (5-50) with 3 numbers from 1-10 and + - * /. tiny-arith (arithmetic only) learns just the format.',
+    description:
+      'Reach a target (5-50) from 2 numbers (1-10) with + - * /, on tiny-countdown, which usually writes a sum as a product; watch GRPO teach it to choose the operation (all 61 held-out puzzles: about 0.33 -> 0.8 in 50 steps). Two numbers, so the answer is one operation a tiny model can choose (no search; three or more were not tried).',
     config: {
       version: 1,
-      task: { name: 'countdown', params: { count: 3, maxNumber: 10, minTarget: 5, maxTarget: 50 } },
+      model: { id: 'tiny-countdown' },
+      task: { name: 'countdown', params: { count: 2, maxNumber: 10, minTarget: 5, maxTarget: 50 }, evalSize: 61 },
       rubric: { criteria: withFormat('countdown', 'countdown') },
       sampling: { maxNewTokens: 32 },
-      eval: { maxNewTokens: 32 },
+      eval: { maxNewTokens: 32, every: 10 },
     },
   },
   'guess-number': {
@@ -174,17 +165,21 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     },
   },
   'own-data': {
-    description: 'Your own JSONL/CSV in task.params.data; this example: 30 capitals, which tiny-arith (arithmetic only) does not know.',
+    description:
+      'Your own JSONL/CSV in task.params.data; this example: 105 words spelt backwards (21 held out) on tiny-reverse, which reverses letters but often swaps the last two (about 0.24 -> 0.9 in 20 steps). A tiny model learns your data only if the answer follows a rule it can read off the prompt and already half-knows; facts (capitals) do not carry over to held-out rows.',
     config: {
       version: 1,
+      model: { id: 'tiny-reverse' },
       task: {
         name: 'own-data',
-        params: { data: CAPITALS_CSV, systemPrompt: 'Name the capital of the country. Reply with only the city, inside <answer></answer> tags.' },
-        evalSize: 6,
+        params: { data: BACKWARDS_CSV, systemPrompt: 'Spell the word backwards. Reply with only the reversed word, inside <answer></answer> tags.' },
+        evalSize: 21,
       },
       rubric: { criteria: withFormat('correct_answer', 'correct_answer') },
-      sampling: { maxNewTokens: 32 },
-      eval: { maxNewTokens: 32 },
+      grpo: { learningRate: 1e-3 },
+      eval: { every: 10 },
+      sampling: { maxNewTokens: 24 },
+      steps: 20,
     },
   },
   // Real models from the Hugging Face Hub (not measured here; their descriptions say so).
