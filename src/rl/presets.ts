@@ -2,10 +2,9 @@
 // task's correctness criterion (weight 1) with partial credit for the <answer> format (0.2), which gives a
 // signal before any answer is right. The bundled models: tiny-arith (arithmetic, the default) and tiny-tools
 // (calculator tool use) were pretrained to half-solve their presets, as were tiny-reverse (reverse, and the
-// own-data example) and tiny-countdown (countdown, two numbers) with the slips of flaws-text.ts, and tiny-guess
-// (guess-number, units scanned instead of halved: demos-guess-number.ts); tiny-words plays word-game but does
-// not learn it (README). The presets without a model of their own (sort, length) name tiny-arith so they run
-// everywhere, but on them it learns only the format (their descriptions say so).
+// own-data example), tiny-sort, tiny-length and tiny-countdown (two numbers) with the slips of flaws-text.ts,
+// and tiny-guess (guess-number, units scanned instead of halved: demos-guess-number.ts); tiny-words plays
+// word-game but does not learn it (README).
 // Sizes are chosen so prompt + completion fit the models' 256 positions (presets.test.ts checks).
 
 import { mergeWithDefaults, type RunConfig, type RunConfigInput } from './config/schema.ts';
@@ -89,24 +88,31 @@ const PRESET_INPUTS: Record<string, { description: string; config: RunConfigInpu
     },
   },
   sort: {
-    description: 'Sort 3-4 digits ("7, 3, 9" -> "3, 7, 9"). tiny-arith (arithmetic only) learns just the format here.',
+    description:
+      'Sort 3-4 digits ("7, 3, 9" -> "3, 7, 9") on tiny-sort, which sorts them but usually writes the last two the wrong way round; watch GRPO teach it to finish the sort (64 held-out lists: about 0.13 -> 0.92 in 30 steps).',
     config: {
       version: 1,
-      task: { name: 'sort', params: { minItems: 3, maxItems: 4, maxValue: 9 } },
+      model: { id: 'tiny-sort' },
+      task: { name: 'sort', params: { minItems: 3, maxItems: 4, maxValue: 9 }, evalSize: 64 },
       rubric: { criteria: withFormat('list_match', 'list_match') },
       sampling: { maxNewTokens: 32 },
-      eval: { maxNewTokens: 32 },
+      eval: { maxNewTokens: 32, every: 10 },
+      steps: 30,
     },
   },
   length: {
-    description: 'Answer in exactly 2-5 words. tiny-arith (arithmetic only, never saw words) learns just the format here.',
+    description:
+      'Answer in exactly 2-5 words on tiny-length, which writes about the topic but usually one word too many; watch GRPO teach it to stop in time (all 51 held-out topic-count pairs: about 0.02 -> 0.88 in 30 steps).',
     config: {
       version: 1,
-      task: { name: 'length', params: { minWords: 2, maxWords: 5 } },
+      model: { id: 'tiny-length' },
+      task: { name: 'length', params: { minWords: 2, maxWords: 5 }, evalSize: 51 },
       rubric: { criteria: withFormat('exact_word_count', 'exact_word_count') },
+      // The default learning rate: at 2e-3 it rose to 0.57 in 10 steps, then collapsed into gibberish (0.41 at 30).
       grpo: { promptsPerStep: 8 },
       sampling: { maxNewTokens: 48 },
-      eval: { maxNewTokens: 48 },
+      eval: { maxNewTokens: 48, every: 10 },
+      steps: 30,
     },
   },
   countdown: {

@@ -32,6 +32,20 @@ describe('bundled text models learn their presets on held-out rows', () => {
     expect(after - before, `${before} -> ${after}`).toBeGreaterThanOrEqual(0.3);
   }, 120_000);
 
+  // Measured: 0.125 -> 0.438 after 10 steps and 0.781 after 20 with either kernels (64 held-out lists; 0.922 after the preset's 30).
+  it('tiny-sort on sort: from at most 0.5 up by at least 0.3 in 20 steps', async () => {
+    const { before, after } = await lift('sort', 20);
+    expect(before).toBeLessThanOrEqual(0.5);
+    expect(after - before, `${before} -> ${after}`).toBeGreaterThanOrEqual(0.3);
+  }, 120_000);
+
+  // Measured: 0.020 -> 0.725 after 10 steps with either kernels (all 51 held-out topic-count pairs; 0.882 after the preset's 30).
+  it('tiny-length on length: from at most 0.5 up by at least 0.3 in 10 steps', async () => {
+    const { before, after } = await lift('length', 10);
+    expect(before).toBeLessThanOrEqual(0.5);
+    expect(after - before, `${before} -> ${after}`).toBeGreaterThanOrEqual(0.3);
+  }, 120_000);
+
   // Measured: 0.328 -> 0.770 after 10 steps with either kernels (all 61 held-out puzzles; 0.836 after the preset's 50).
   it('tiny-countdown on countdown: from at most 0.5 up by at least 0.3 in 10 steps', async () => {
     const { before, after } = await lift('countdown', 10);
