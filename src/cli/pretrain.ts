@@ -160,7 +160,7 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
             : guessScan !== undefined && tasks[k].name === 'guess-number'
               ? decadeSearchPolicy(parseGuessNumberParams(taskSpecs[k].params).maxNumber, u < guessScan)
               : tasks[k].name === 'word-game' // a consistent word drawn by the episode's u, not always the same one
-                ? wordGamePolicy(parseWordGameParams(taskSpecs[k].params).length, u)
+                ? wordGamePolicy(parseWordGameParams(taskSpecs[k].params).words, u)
                 : policies[k];
       const demo = await playDemonstration(codec, tasks[k], row, policy, maxLength);
       return { segments: demo.segments };

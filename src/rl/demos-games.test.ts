@@ -7,7 +7,7 @@ import { createTinyModel } from '../engine/io/model-folder.ts';
 import { DEFAULT_EXTRA_TOKENS } from '../engine/tokenizer.ts';
 import { decadeSearchPolicy } from './demos-guess-number.ts';
 import { bestOpener, consistentWords, wordGamePolicy } from './demos-word-game.ts';
-import { playDemonstration } from './demos.ts';
+import { demoPolicy, playDemonstration } from './demos.ts';
 import { PRESETS } from './presets.ts';
 import { createTask } from './tasks/index.ts';
 import { markGuess } from './tasks/word-game.ts';
@@ -64,7 +64,7 @@ describe('word-game: consistent guesses', () => {
     expect(bestOpener(FOUR_LETTER_WORDS)).toBe('tale');
     let solved = 0;
     for (const [i, secret] of FOUR_LETTER_WORDS.entries()) {
-      const demo = await playDemonstration(codec, task, { prompt: 'A 4-letter word.', answer: secret }, wordGamePolicy(4, (i * 0.37) % 1));
+      const demo = await playDemonstration(codec, task, { prompt: 'A 4-letter word.', answer: secret }, wordGamePolicy(FOUR_LETTER_WORDS, (i * 0.37) % 1));
       const g = guesses(demo.messages);
       expect(g[0]).toBe('tale');
       for (let t = 1; t < g.length; t++) {
@@ -74,5 +74,22 @@ describe('word-game: consistent guesses', () => {
       if ((demo.state as { solved: boolean }).solved) solved++;
     }
     expect(solved / FOUR_LETTER_WORDS.length).toBeGreaterThan(0.95); // measured ~0.98 within 6 turns
+  });
+
+  it('with words: N, opens and guesses within those N words only', async () => {
+    const params = { length: 4, maxTurns: 6, words: 40 };
+    const small = createTask('word-game', params);
+    const vocabulary = FOUR_LETTER_WORDS.slice(0, 40);
+    const opener = bestOpener(vocabulary);
+    expect(opener).not.toBe('tale'); // not in the first 40 words
+    for (const [i, secret] of vocabulary.entries()) {
+      const demo = await playDemonstration(codec, small, { prompt: 'A 4-letter word.', answer: secret }, wordGamePolicy(vocabulary, (i * 0.37) % 1));
+      const g = guesses(demo.messages);
+      expect(g[0]).toBe(opener);
+      for (const w of g) expect(vocabulary, `${secret}: ${g.join(' ')}`).toContain(w);
+    }
+    // demoPolicy (no u) reads the same vocabulary from the task params.
+    const demo = await playDemonstration(codec, small, { prompt: 'A 4-letter word.', answer: vocabulary[7] }, demoPolicy('word-game', params));
+    expect(guesses(demo.messages)[0]).toBe(opener);
   });
 });

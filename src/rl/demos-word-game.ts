@@ -6,9 +6,8 @@
 
 import type { DemoPolicy } from './demos.ts';
 import { markGuess, wordGameRules } from './tasks/word-game.ts';
-import { FIVE_LETTER_WORDS, FOUR_LETTER_WORDS } from './tasks/word-list.ts';
 
-const openers = new Map<number, string>();
+const openers = new Map<string, string>();
 
 /** The word whose marks split `words` into the smallest expected remainder (sum of squared bucket sizes). */
 export function bestOpener(words: readonly string[]): string {
@@ -32,11 +31,15 @@ export function consistentWords(words: readonly string[], seen: readonly { guess
   return words.filter((w) => seen.every(({ guess, marks }) => markGuess(guess, w) === marks));
 }
 
-/** The opener, then a consistent word picked by u (0 <= u < 1) and the turn. */
-export function wordGamePolicy(length: 4 | 5, u: number): DemoPolicy {
-  const words = length === 4 ? FOUR_LETTER_WORDS : FIVE_LETTER_WORDS;
-  if (!openers.has(length)) openers.set(length, bestOpener(words));
-  const opener = openers.get(length)!;
+/**
+ * The opener, then a consistent word picked by u (0 <= u < 1) and the turn, from `words` (the task's
+ * vocabulary: a prefix of its list, so its length and size name it).
+ */
+export function wordGamePolicy(words: readonly string[], u: number): DemoPolicy {
+  const length = words[0].length;
+  const key = `${length}:${words.length}`;
+  if (!openers.has(key)) openers.set(key, bestOpener(words));
+  const opener = openers.get(key)!;
   const rules = wordGameRules(length);
   return ({ messages }) => {
     const seen: { guess: string; marks: string }[] = [];

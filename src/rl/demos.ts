@@ -109,7 +109,7 @@ export function demoPolicy(taskName: string, params: TaskParams = {}, options: D
     case 'guess-number':
       return guessNumberPolicy(params);
     case 'word-game':
-      return wordGamePolicy(parseWordGameParams(params).length, 0.5); // pretrain draws a u per episode instead
+      return wordGamePolicy(parseWordGameParams(params).words, 0.5); // pretrain draws a u per episode instead
     default:
       throw new DemoError(`no demonstrations for task '${taskName}' (pretrain can demonstrate: ${DEMO_TASKS.join(', ')})`);
   }

@@ -85,7 +85,20 @@ describe('word-game task', () => {
     for (const seed of [0, 1]) for (let i = 0; i < 2000; i++) expect(heldSet.has(task.trainRow(seed, i).answer)).toBe(false);
   });
 
+  it('words: N plays on the first N words of the list, a third of them held out', () => {
+    const small = createTask('word-game', { length: 4, words: 40 });
+    const vocabulary = new Set(FOUR_LETTER_WORDS.slice(0, 40));
+    const held = small.evalRows(100).map((r) => r.answer);
+    expect(held).toHaveLength(13);
+    for (const w of held) expect(vocabulary.has(w), w).toBe(true);
+    const trained = new Set(Array.from({ length: 2000 }, (_, i) => small.trainRow(0, i).answer));
+    expect(trained.size).toBe(27); // every other word of the 40 is a training secret
+    for (const w of trained) expect(vocabulary.has(w) && !held.includes(w), w).toBe(true);
+  });
+
   it('clear errors for bad params', () => {
+    expect(() => createTask('word-game', { length: 4, words: 19 })).toThrow('word-game: words must be an integer from 20 to 474, got 19');
+    expect(() => createTask('word-game', { words: 2.5 })).toThrow(/words must be an integer from 20 to \d+, got 2.5/);
     expect(() => createTask('word-game', { length: 6 })).toThrow('word-game: length must be an integer from 4 to 5, got 6');
     expect(() => createTask('word-game', { maxTurns: 21 })).toThrow(/maxTurns must be an integer from 1 to 20/);
   });

@@ -3,7 +3,9 @@
 // environment marks every letter: G right letter in the right place, Y in the word elsewhere, - not in it (a
 // repeated letter is marked Y only as often as the secret has it unmatched). Any string of letters of the
 // right length is a valid guess (case ignored); other turns get a format reminder and still count.
-// Params: length (4 or 5, default 5) and maxTurns (1..20, default 6). Correctness: `solved`; reward it with
+// Params: length (4 or 5, default 5), maxTurns (1..20, default 6) and words (the first N words of the list,
+// 20 up to all, default all: a small vocabulary a tiny model can hold, every word of it seen as a guess in
+// training; the held-out third is still answerSplit's, over those N). Correctness: `solved`; reward it with
 // `solved_in_turns`. Held-out split over the secret words: see answer-split.ts.
 
 import { gameEnvironment, type GameRules } from '../envs/game-env.ts';
@@ -14,20 +16,25 @@ import { ParamReader } from './params.ts';
 import type { TaskParams, TaskRow } from './types.ts';
 import { FIVE_LETTER_WORDS, FOUR_LETTER_WORDS } from './word-list.ts';
 
-const KNOWN_PARAMS = ['length', 'maxTurns'] as const;
+const KNOWN_PARAMS = ['length', 'maxTurns', 'words'] as const;
+const MIN_WORDS = 20;
 const SPLIT_SEED = 0x5eed_3071;
 const guessParser = new XMLParser(['guess']);
 
 export interface WordGameParams {
   length: 4 | 5;
   maxTurns: number;
+  /** The task's vocabulary: the first `words` words of the length's list. */
+  words: readonly string[];
 }
 
 export function parseWordGameParams(params: TaskParams): WordGameParams {
   const p = new ParamReader('word-game', params, KNOWN_PARAMS);
   const length = p.int('length', 5, 4, 5) as 4 | 5;
   const maxTurns = p.int('maxTurns', 6, 1, 20);
-  return { length, maxTurns };
+  const list = length === 4 ? FOUR_LETTER_WORDS : FIVE_LETTER_WORDS;
+  const words = list.slice(0, p.int('words', list.length, MIN_WORDS, list.length));
+  return { length, maxTurns, words };
 }
 
 /** One mark per letter of `guess` against `secret` (same length): G, Y or -, as in Wordle. */
@@ -65,7 +72,7 @@ export function wordGameRules(length: number): GameRules<string> {
 }
 
 export function createWordGameTask(params: TaskParams): MultiTurnTask {
-  const { length, maxTurns } = parseWordGameParams(params);
+  const { length, maxTurns, words } = parseWordGameParams(params);
   const systemPrompt =
     `Guess my ${length}-letter word in ${maxTurns} tries. Reply <guess>word</guess>. ` +
     'I mark each letter: G right place, Y elsewhere, - not in the word.';
@@ -76,6 +83,6 @@ export function createWordGameTask(params: TaskParams): MultiTurnTask {
     systemPrompt,
     correctnessCriterion: 'solved',
     environment: gameEnvironment(wordGameRules(length), maxTurns, systemPrompt),
-    ...answerSplit(length === 4 ? FOUR_LETTER_WORDS : FIVE_LETTER_WORDS, SPLIT_SEED, (answer): TaskRow => ({ prompt, answer })),
+    ...answerSplit(words, SPLIT_SEED, (answer): TaskRow => ({ prompt, answer })),
   };
 }
