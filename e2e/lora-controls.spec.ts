@@ -2,7 +2,9 @@
 // alpha and projections (bad values refused next to the field, nothing committed), the memory verdict follows each
 // edit, and Train runs GRPO steps with the LoRA run config (on whichever backend Compute picks: the CPU here, since
 // SwiftShader is only a software adapter). At a laptop's and a phone's viewport, with a screenshot of each.
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { unzipSync } from 'fflate';
 import { watchErrors } from './page-errors.ts';
 
 const field = (page: Page, id: string) => page.locator(`[data-field="${id}"]`);
@@ -99,6 +101,25 @@ for (const viewport of [
       if (await stop.isEnabled()) await stop.click();
       await expect(status).toHaveAttribute('data-state', 'done', { timeout: 5 * 60_000 });
       await expect(page.getByLabel('Train LoRA adapters (base frozen)')).toBeEnabled();
+
+      // The run's adapter in PEFT's format, from the Export menu, read back with an independent safetensors reader.
+      await page.getByRole('tab', { name: 'Compare' }).click();
+      const row = page.getByTestId('run-row').first();
+      await row.locator('summary', { hasText: 'Export' }).click();
+      const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'LoRA adapter (PEFT .zip)' }).click()]);
+      const path = test.info().outputPath(download.suggestedFilename());
+      await download.saveAs(path);
+      const zip = unzipSync(new Uint8Array(await readFile(path)));
+      const file = (name: string) => Object.entries(zip).find(([n]) => n.endsWith(`/${name}`))?.[1];
+      const adapterConfig = JSON.parse(new TextDecoder().decode(file('adapter_config.json')));
+      expect(adapterConfig).toMatchObject({ peft_type: 'LORA', r: 4, lora_alpha: 8, target_modules: ['v_proj'], base_model_name_or_path: 'tiny-arith' });
+      const st = file('adapter_model.safetensors')!;
+      const headerLength = Number(new DataView(st.buffer, st.byteOffset).getBigUint64(0, true));
+      const header = JSON.parse(new TextDecoder().decode(st.subarray(8, 8 + headerLength))) as Record<string, { shape: number[] }>;
+      const names = Object.keys(header).filter((n) => n !== '__metadata__');
+      expect(names).toContain('base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight');
+      expect(names.every((n) => /\.v_proj\.lora_[AB]\.weight$/.test(n))).toBe(true);
+      expect(header['base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight'].shape[0]).toBe(4);
       expect(errors, errors.join('\n')).toEqual([]);
     });
   });

@@ -35,7 +35,7 @@ export type UiToWorker =
   /** Like `start`, but continue a checkpointed run: restore its state and train on from its step (no step-0 eval). */
   | { type: 'start-from-checkpoint'; config: RunConfig; backend: BackendPreference; checkpoint: CheckpointFiles; secrets?: RunSecrets }
   /** Build the trained model's Hugging Face folder from a checkpoint (answered by `model-files` or `error`). */
-  | { type: 'export-model'; config: RunConfig; checkpoint: CheckpointFiles; secrets?: RunSecrets };
+  | { type: 'export-model'; config: RunConfig; checkpoint: CheckpointFiles; secrets?: RunSecrets; kind?: 'merged' | 'adapter' };
 
 /** A checkpoint as its two files (src/rl/checkpoint.ts): the page stores them as they are, only the worker reads them. */
 export interface CheckpointFiles {

@@ -64,7 +64,7 @@ scope.onmessage = (event: MessageEvent<UiToWorker>) => {
       return;
     }
     case 'export-model':
-      void exportModelFiles(message.checkpoint, (c, pref, progress) => load(c, pref, progress, message.secrets)).then(
+      void exportModelFiles(message.checkpoint, (c, pref, progress) => load(c, pref, progress, message.secrets), message.kind).then(
         (files) => post({ type: 'model-files', files }, files.map(([, bytes]) => bytes.buffer)),
         (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
       );

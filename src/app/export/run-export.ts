@@ -48,6 +48,16 @@ export async function exportModelZip(run: RunRecord): Promise<void> {
   download(`${stem}.zip`, zip as Uint8Array<ArrayBuffer>, 'application/zip');
 }
 
+/** A LoRA run's adapter (at its checkpoint) in PEFT's format, zipped: adapter_config.json + adapter_model.safetensors. */
+export async function exportAdapterZip(run: RunRecord): Promise<void> {
+  const saved = await readCheckpoint(run.id);
+  if (!saved) throw new Error('This run has no checkpoint yet: the model is saved at Pause, Stop, the end, and every N steps.');
+  const files = await modelFilesFromWorker({ type: 'export-model', kind: 'adapter', config: run.config, checkpoint: saved.checkpoint, secrets: currentSecrets() });
+  const stem = `${fileStem(run)}-step-${saved.step}-adapter`;
+  const zip = zipSync(Object.fromEntries(files.map(([name, bytes]) => [`${stem}/${name}`, [bytes, { level: name.endsWith('.safetensors') ? 0 : 6 }]])));
+  download(`${stem}.zip`, zip as Uint8Array<ArrayBuffer>, 'application/zip');
+}
+
 /** A short-lived trainer worker builds the folder (the training worker, if any, is left alone). */
 function modelFilesFromWorker(message: UiToWorker): Promise<[string, Uint8Array][]> {
   return new Promise((resolve, reject) => {
