@@ -5,9 +5,7 @@
 // dk/dv for the kv heads computed.
 import type { FloatArray } from '../../floats.ts';
 import { checkHeads } from '../attention.ts';
-import { wasm } from './runtime.ts';
-
-const pad = (n: number): number => Math.ceil(n / 16) * 16;
+import { padFloats, wasm } from './runtime.ts';
 
 /** Copy columns [c0, c1) of every one of T rows of width W from mem[from..] into dst (rows of dst at `at`). */
 function copyRowsOut(dst: FloatArray, at: number, mem: Float32Array, from: number, T: number, W: number, c0: number, c1: number): void {
@@ -43,14 +41,12 @@ export function attentionForwardRange(
   const [QW, KW] = [NH * D, KVH * D];
   const rt = wasm();
   const qa = 0;
-  const ka = qa + pad(T * QW);
-  const va = ka + pad(T * KW);
-  const oa = va + pad(T * KW);
-  const la = oa + pad(T * QW);
-  const att = la + pad(NH * T);
-  const { mem, at } = rt.reserve(att + pad(T));
-  const f = at / 4;
-  const addr = (i: number) => at + 4 * i;
+  const ka = qa + padFloats(T * QW);
+  const va = ka + padFloats(T * KW);
+  const oa = va + padFloats(T * KW);
+  const la = oa + padFloats(T * QW);
+  const att = la + padFloats(NH * T);
+  const { mem, f, addr } = rt.reserve(att + padFloats(T));
   for (let b = Math.floor(u0 / NH); b * NH < u1; b++) {
     const h0 = Math.max(u0 - b * NH, 0);
     const h1 = Math.min(u1 - b * NH, NH);
@@ -110,18 +106,16 @@ export function attentionBackwardRange(
   const [QW, KW] = [NH * D, KVH * D];
   const rt = wasm();
   const qa = 0;
-  const da = qa + pad(T * QW);
-  const oa = da + pad(T * QW);
-  const dqa = oa + pad(T * QW);
-  const ka = dqa + pad(T * QW);
-  const va = ka + pad(T * KW);
-  const dka = va + pad(T * KW);
-  const dva = dka + pad(T * KW);
-  const la = dva + pad(T * KW);
-  const att = la + pad(NH * T);
-  const { mem, at } = rt.reserve(att + pad(2 * T));
-  const f = at / 4;
-  const addr = (i: number) => at + 4 * i;
+  const da = qa + padFloats(T * QW);
+  const oa = da + padFloats(T * QW);
+  const dqa = oa + padFloats(T * QW);
+  const ka = dqa + padFloats(T * QW);
+  const va = ka + padFloats(T * KW);
+  const dka = va + padFloats(T * KW);
+  const dva = dka + padFloats(T * KW);
+  const la = dva + padFloats(T * KW);
+  const att = la + padFloats(NH * T);
+  const { mem, f, addr } = rt.reserve(att + padFloats(2 * T));
   for (let b = Math.floor(u0 / KVH); b * KVH < u1; b++) {
     const g0 = Math.max(u0 - b * KVH, 0);
     const g1 = Math.min(u1 - b * KVH, KVH);

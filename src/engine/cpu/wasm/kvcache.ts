@@ -4,9 +4,7 @@
 // there (assembly/attention.ts attnDecodeHead), and the out rows are copied back.
 import type { FloatArray, IntArray } from '../../floats.ts';
 import { checkDecodeAttention } from '../kvcache.ts';
-import { wasm } from './runtime.ts';
-
-const pad = (n: number): number => Math.ceil(n / 16) * 16;
+import { padFloats, wasm } from './runtime.ts';
 
 export function decodeAttention(out: FloatArray, q: FloatArray, kCache: FloatArray, vCache: FloatArray, len: IntArray, B: number, NH: number, KVH: number, D: number, maxT: number): void {
   checkDecodeAttention(len, B, NH, KVH, maxT);
@@ -37,13 +35,11 @@ export function decodeAttentionRange(
   for (let b = b0; b < b1; b++) Lmax = Math.max(Lmax, len[b]);
   const rt = wasm();
   const qa = 0;
-  const oa = qa + pad(NH * D);
-  const ka = oa + pad(NH * D);
-  const va = ka + pad(Lmax * KW);
-  const att = va + pad(Lmax * KW);
-  const { mem, at } = rt.reserve(att + pad(Lmax));
-  const f = at / 4;
-  const addr = (i: number) => at + 4 * i;
+  const oa = qa + padFloats(NH * D);
+  const ka = oa + padFloats(NH * D);
+  const va = ka + padFloats(Lmax * KW);
+  const att = va + padFloats(Lmax * KW);
+  const { mem, f, addr } = rt.reserve(att + padFloats(Lmax));
   for (let b = b0; b < b1; b++) {
     const h0 = Math.max(u0 - b * NH, 0);
     const h1 = Math.min(u1 - b * NH, NH);

@@ -5,12 +5,11 @@
 // TypeScript head on TypeScript matmuls stays the reference (logprob.test.ts here).
 import type { FloatArray, IntArray } from '../../floats.ts';
 import { checkTargets, LOGPROB_CHUNK, ROW_BLOCK } from '../logprob.ts';
-import { wasm } from './runtime.ts';
+import { padFloats, wasm } from './runtime.ts';
 
 const TRANS_A = 1;
 const TRANS_B = 2;
 const ACCUMULATE = 4;
-const pad = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** Consecutive regions of `floats` floats each, from float 0 of the scratch; returns their float offsets and the end. */
 function regions<K extends string>(sizes: Record<K, number>): { at: Record<K, number>; end: number } {
@@ -18,7 +17,7 @@ function regions<K extends string>(sizes: Record<K, number>): { at: Record<K, nu
   let end = 0;
   for (const k of Object.keys(sizes) as K[]) {
     at[k] = end;
-    end += pad(sizes[k]);
+    end += padFloats(sizes[k]);
   }
   return { at, end };
 }
@@ -42,9 +41,7 @@ export function logprobForward(
   const rt = wasm();
   const nc = Math.min(chunk, V);
   const { at: r, end } = regions({ h: N * C, w: nc * C, z: ROW_BLOCK * nc, m: 2 * N, s: 2 * N, u: 2 * N, zt: 2 * N, t: N, scratch: rt.k.gemmScratchFloats(nc, C) });
-  const { mem, at } = rt.reserve(end);
-  const f = at / 4;
-  const addr = (i: number) => at + 4 * i;
+  const { mem, f, addr } = rt.reserve(end);
   const f64 = (i: number) => new Float64Array(mem.buffer, addr(i), N);
   const [m, s, u, zt] = [f64(r.m), f64(r.s), f64(r.u), f64(r.zt)];
   m.fill(-Infinity);
@@ -118,9 +115,7 @@ export function logprobBackwardRange(
     h: NR * C, dh: dh ? NR * C : 0, w: nc * C, dw: dwlm ? nc * C : 0, g: ROW_BLOCK * nc,
     hl: ROW_BLOCK * C, dhl: ROW_BLOCK * C, a: ROW_BLOCK, l: ROW_BLOCK, t: ROW_BLOCK, scratch,
   });
-  const { mem, at } = rt.reserve(end);
-  const f = at / 4;
-  const addr = (i: number) => at + 4 * i;
+  const { mem, f, addr } = rt.reserve(end);
   const tg = new Int32Array(mem.buffer, addr(r.t), ROW_BLOCK);
   const live = new Int32Array(ROW_BLOCK);
   mem.set(h.subarray(n0 * C, n1 * C), f + r.h);

@@ -8,14 +8,11 @@
 // in the same order whatever the range it is computed in, so any thread split gives the same bits.
 import type { FloatArray } from '../../floats.ts';
 import { nonZeroRows } from '../matmul.ts';
-import { wasm } from './runtime.ts';
+import { padFloats, wasm } from './runtime.ts';
 
 const TRANS_A = 1;
 const TRANS_B = 2;
 const ACCUMULATE = 4;
-
-/** Round a float count up to 16 floats (64 bytes), so every region starts on a cache line. */
-const pad = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** inp[N,C], weight[OC,C], bias[OC] or null -> out[N,OC] (overwrites). */
 export function matmulForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number, OC: number): void {
@@ -38,16 +35,15 @@ export function matmulForwardRange(
   if (N === 0 || n <= 0) return;
   const rt = wasm();
   const x = 0;
-  const w = x + pad(N * C);
-  const z = w + pad(n * C);
-  const y = z + pad(bias ? n : 0);
-  const s = y + pad(N * n);
-  const { mem, at } = rt.reserve(s + rt.k.gemmScratchFloats(n, C));
-  const f = at / 4;
+  const w = x + padFloats(N * C);
+  const z = w + padFloats(n * C);
+  const y = z + padFloats(bias ? n : 0);
+  const s = y + padFloats(N * n);
+  const { mem, f, addr } = rt.reserve(s + rt.k.gemmScratchFloats(n, C));
   mem.set(inp.subarray(0, N * C), f + x);
   mem.set(weight.subarray(o0 * C, o1 * C), f + w);
   if (bias) mem.set(bias.subarray(o0, o1), f + z);
-  rt.k.gemm(N, n, C, at + 4 * x, at + 4 * w, at + 4 * y, n, bias ? at + 4 * z : 0, TRANS_B, at + 4 * s);
+  rt.k.gemm(N, n, C, addr(x), addr(w), addr(y), n, bias ? addr(z) : 0, TRANS_B, addr(s));
   if (n === OC) out.set(mem.subarray(f + y, f + y + N * OC));
   else for (let r = 0; r < N; r++) out.set(mem.subarray(f + y + r * n, f + y + (r + 1) * n), r * OC + o0);
 }
@@ -96,15 +92,14 @@ export function matmulBackwardInputRange(
   if (R <= 0) return;
   const rt = wasm();
   const d = 0;
-  const w = d + pad(R * OC);
-  const y = w + pad(OC * C);
-  const s = y + pad(R * C);
-  const { mem, at } = rt.reserve(s + rt.k.gemmScratchFloats(C, OC));
-  const f = at / 4;
+  const w = d + padFloats(R * OC);
+  const y = w + padFloats(OC * C);
+  const s = y + padFloats(R * C);
+  const { mem, f, addr } = rt.reserve(s + rt.k.gemmScratchFloats(C, OC));
   gather(mem, f + d, dout, rows, r0, r1, OC, 0, OC);
   mem.set(weight.subarray(0, OC * C), f + w);
   gather(mem, f + y, dinp, rows, r0, r1, C, 0, C);
-  rt.k.gemm(R, C, OC, at + 4 * d, at + 4 * w, at + 4 * y, C, 0, ACCUMULATE, at + 4 * s);
+  rt.k.gemm(R, C, OC, addr(d), addr(w), addr(y), C, 0, ACCUMULATE, addr(s));
   for (let r = r0; r < r1; r++) {
     const p = f + y + (r - r0) * C;
     dinp.set(mem.subarray(p, p + C), rows[r] * C);
@@ -135,14 +130,13 @@ export function matmulBackwardWeightRange(
   }
   const rt = wasm();
   const d = 0;
-  const x = d + pad(R * n);
-  const y = x + pad(R * C);
-  const s = y + pad(n * C);
-  const { mem, at } = rt.reserve(s + rt.k.gemmScratchFloats(C, R));
-  const f = at / 4;
+  const x = d + padFloats(R * n);
+  const y = x + padFloats(R * C);
+  const s = y + padFloats(n * C);
+  const { mem, f, addr } = rt.reserve(s + rt.k.gemmScratchFloats(C, R));
   gather(mem, f + d, dout, rows, 0, R, OC, o0, n);
   gather(mem, f + x, inp, rows, 0, R, C, 0, C);
   mem.set(dweight.subarray(o0 * C, o1 * C), f + y);
-  rt.k.gemm(n, C, R, at + 4 * d, at + 4 * x, at + 4 * y, C, 0, TRANS_A | ACCUMULATE, at + 4 * s);
+  rt.k.gemm(n, C, R, addr(d), addr(x), addr(y), C, 0, TRANS_A | ACCUMULATE, addr(s));
   dweight.set(mem.subarray(f + y, f + y + n * C), o0 * C);
 }

@@ -33,18 +33,27 @@ export class WasmRuntime {
     this.view = new Float32Array(this.k.memory.buffer);
   }
 
-  /**
-   * Room for `floats` floats of scratch; returns the memory as floats and the byte address of float 0 of the
-   * scratch (float index `i` of the scratch is memory float base / 4 + i). Earlier views are invalid after this.
-   */
-  reserve(floats: number): { mem: Float32Array; at: number } {
+  /** Room for `floats` floats of scratch (see Scratch). Earlier views are invalid after this. */
+  reserve(floats: number): Scratch {
     const need = this.base + 4 * floats;
     const have = this.k.memory.buffer.byteLength;
     if (need > have) this.k.memory.grow(Math.ceil((need - have) / 65536));
     if (this.view.buffer !== this.k.memory.buffer || this.view.length === 0) this.view = new Float32Array(this.k.memory.buffer);
-    return { mem: this.view, at: this.base };
+    const at = this.base;
+    return { mem: this.view, f: at / 4, addr: (i) => at + 4 * i };
   }
 }
+
+/** A kernel's scratch in wasm memory: its float `i` is mem[f + i], at byte address addr(i) (the kernels' pointers). */
+export interface Scratch {
+  mem: Float32Array;
+  /** Index in `mem` of the scratch's float 0. */
+  f: number;
+  addr(i: number): number;
+}
+
+/** Round a float count up to 16 floats (64 bytes), so every scratch region starts on a cache line. */
+export const padFloats = (n: number): number => Math.ceil(n / 16) * 16;
 
 function decodeBase64(s: string): Uint8Array {
   const bin = atob(s);
