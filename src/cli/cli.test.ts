@@ -1,10 +1,8 @@
 // The command line as a user runs it: real processes, real files. Bad input exits non-zero with one clear
 // line; the same seed gives the same log (timing fields aside); --out writes a folder that loads back.
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/cpu/backend.ts';
 import { loadModelFolder } from '../engine/io/model-folder.ts';
@@ -13,18 +11,9 @@ import { defaultRunConfig } from '../rl/config/schema.ts';
 import { TIMING_METRICS } from '../rl/metrics.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { PACKAGE_ROOT } from './models.ts';
+import { runCli } from './testing/run-cli.ts';
 
-const BIN = join(PACKAGE_ROOT, 'bin', 'grpo-playground.mjs');
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: PACKAGE_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 function errorLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.trim() !== '' && !l.includes('XDG_RUNTIME_DIR'));
@@ -40,7 +29,7 @@ describe('grpo-playground CLI: bad input', () => {
     [['train', '--url', 'http://localhost/#run=%%%'], /share link/],
     [['train', '--config', '/nonexistent.json'], /cannot read --config/],
   ])('%j fails with one clear line', async (args, pattern) => {
-    const r = await cli(args as string[]);
+    const r = await runCli(args as string[]);
     expect(r.code).not.toBe(0);
     const lines = errorLines(r.stderr);
     expect(lines, r.stderr).toHaveLength(1);
@@ -51,7 +40,7 @@ describe('grpo-playground CLI: bad input', () => {
     const dir = await mkdtemp(join(tmpdir(), 'grpo-cli-'));
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ ...defaultRunConfig(), grpo: { ...defaultRunConfig().grpo, learningRate: -1 } }));
-    const r = await cli(['train', '--config', file]);
+    const r = await runCli(['train', '--config', file]);
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/grpo\.learningRate/)]);
   });
@@ -62,7 +51,7 @@ describe('grpo-playground eval --backend webgpu', async () => {
   const gpu = await testBackend(); // fails under CI when there is no adapter, skips loudly elsewhere
   it.skipIf(!gpu)('the step-0 evaluation on WebGPU (Dawn) equals the CPU backend', async () => {
     const table = async (backend: string) => {
-      const r = await cli(['eval', '--samples', '8', '--backend', backend]);
+      const r = await runCli(['eval', '--samples', '8', '--backend', backend]);
       expect(r.code, r.stderr).toBe(0);
       return r.stdout.split('\n').filter((l) => l.startsWith('eval/'));
     };
@@ -83,7 +72,7 @@ describe('grpo-playground train', () => {
     const file = join(dir, 'run.json');
     await writeFile(file, JSON.stringify(config));
     const run = async (name: string) => {
-      const r = await cli(['train', '--config', file, '--seed', '7', '--backend', 'cpu', '--quiet', '--log', join(dir, `${name}.jsonl`), '--out', join(dir, name)]);
+      const r = await runCli(['train', '--config', file, '--seed', '7', '--backend', 'cpu', '--quiet', '--log', join(dir, `${name}.jsonl`), '--out', join(dir, name)]);
       expect(r.code, r.stderr).toBe(0);
       return (await readFile(join(dir, `${name}.jsonl`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     };
@@ -100,7 +89,7 @@ describe('grpo-playground train', () => {
     const trainer = await Trainer.create({ ...config, seed: 7 }, loaded, new CpuBackend());
     const e = await trainer.evaluate();
     expect(e.metrics['eval/reward']).toBeCloseTo(a[3]['eval/reward'] as number, 10);
-    const other = await cli(['train', '--config', file, '--seed', '8', '--backend', 'cpu', '--quiet', '--log', join(dir, 'd.jsonl')]);
+    const other = await runCli(['train', '--config', file, '--seed', '8', '--backend', 'cpu', '--quiet', '--log', join(dir, 'd.jsonl')]);
     expect(other.code).toBe(0);
     const d = (await readFile(join(dir, 'd.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(strip(d)).not.toEqual(strip(a));
@@ -118,10 +107,10 @@ describe('grpo-playground --model DIR', () => {
     config.eval.maxNewTokens = 4;
     const file = join(dir, 'run.json');
     await writeFile(file, JSON.stringify(config));
-    const train = await cli(['train', '--config', file, '--model', folder, '--backend', 'cpu', '--quiet']);
+    const train = await runCli(['train', '--config', file, '--model', folder, '--backend', 'cpu', '--quiet']);
     expect(train.code, train.stderr).toBe(0);
     expect(train.stderr).toContain(`model ${folder} (`);
-    const evaluation = await cli(['eval', '--config', file, '--model', folder, '--backend', 'cpu']);
+    const evaluation = await runCli(['eval', '--config', file, '--model', folder, '--backend', 'cpu']);
     expect(evaluation.code, evaluation.stderr).toBe(0);
     expect(evaluation.stdout.split('\n')[0]).toContain(`model ${folder} | task`);
   });

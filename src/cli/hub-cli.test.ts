@@ -1,29 +1,17 @@
 // `--model hf:ORG/NAME` as a user runs it: a real CLI process, HF_ENDPOINT pointing at a Hub look-alike on
 // 127.0.0.1, HF_HOME in a temp folder. The model downloads once into the Hugging Face cache layout, trains a
 // step, and the next run loads it from the cache with the Hub gone. Failures exit non-zero with one line.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubServer, type HubTestServer } from '../engine/io/hub-test-server.ts';
 import { tinyQwen3Folder } from '../engine/io/hub-test-models.ts';
-import { PACKAGE_ROOT } from './models.ts';
+import { runCli } from './testing/run-cli.ts';
 
-const BIN = join(PACKAGE_ROOT, 'bin', 'grpo-playground.mjs');
 let hub: HubTestServer;
 let home: string;
 
-async function cli(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: PACKAGE_ROOT, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 const lines = (stderr: string) => stderr.split('\n').filter((l) => l.trim() && !l.includes('XDG_RUNTIME_DIR'));
 
 beforeAll(async () => {
@@ -44,7 +32,7 @@ describe('grpo-playground --model hf:', () => {
   it('downloads into $HF_HOME/hub in the HF layout, trains a step, then trains again from the cache offline', async () => {
     const env = { HF_HOME: home, HF_ENDPOINT: hub.endpoint };
     const log = join(home, 'a.jsonl');
-    const r = await cli(['train', '--config', join(home, 'run.json'), '--backend', 'cpu', '--log', log], env);
+    const r = await runCli(['train', '--config', join(home, 'run.json'), '--backend', 'cpu', '--log', log], env);
     expect(r.code, r.stderr).toBe(0);
     const repoDir = join(home, 'hub', 'models--test-org--tiny-qwen3');
     const commit = readFileSync(join(repoDir, 'refs', 'main'), 'utf8');
@@ -57,7 +45,7 @@ describe('grpo-playground --model hf:', () => {
     expect(hub.downloads('model.safetensors')).toBe(1);
 
     // The Hub is now unreachable: the cached snapshot is used and nothing is fetched.
-    const again = await cli(['train', '--config', join(home, 'run.json'), '--backend', 'cpu', '--quiet'], { HF_HOME: home, HF_ENDPOINT: 'http://127.0.0.1:9' });
+    const again = await runCli(['train', '--config', join(home, 'run.json'), '--backend', 'cpu', '--quiet'], { HF_HOME: home, HF_ENDPOINT: 'http://127.0.0.1:9' });
     expect(again.code, again.stderr).toBe(0);
     expect(hub.downloads('model.safetensors')).toBe(1);
   });
@@ -66,7 +54,7 @@ describe('grpo-playground --model hf:', () => {
     [['--model', 'hf:not a repo'], /--model hf:not a repo: "not a repo" is not ORG\/NAME/],
     [['--model', 'hf:test-org/missing'], /cannot load hf:test-org\/missing: test-org\/missing needs a Hugging Face token \(401/],
   ])('%j fails with one clear line', async (args, pattern) => {
-    const r = await cli(['eval', '--samples', '1', '--backend', 'cpu', ...args], { HF_HOME: home, HF_ENDPOINT: hub.endpoint });
+    const r = await runCli(['eval', '--samples', '1', '--backend', 'cpu', ...args], { HF_HOME: home, HF_ENDPOINT: hub.endpoint });
     expect(r.code).not.toBe(0);
     expect(lines(r.stderr), r.stderr).toHaveLength(1);
     expect(lines(r.stderr)[0]).toMatch(pattern);

@@ -2,11 +2,9 @@
 // real files. The files are read back by NumPy (peft-numpy-check.ts: its own safetensors parser), which recomputes
 // W + (alpha/r) B A from the adapter and the bundled base and compares it with the merged folder; the merged folder
 // loads and evaluates to the run's final eval line. A full run refuses --merged-out with one line.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/cpu/backend.ts';
 import { loadModelFolder } from '../engine/io/model-folder.ts';
@@ -15,19 +13,10 @@ import { hasNumpy, numpyMergeCheck } from '../engine/io/peft-numpy-check.ts';
 import { defaultRunConfig } from '../rl/config/schema.ts';
 import { Trainer } from '../rl/trainer.ts';
 import { PACKAGE_ROOT } from './models.ts';
+import { runCli } from './testing/run-cli.ts';
 import { peftBaseModel } from './train.ts';
 
-const BIN = join(PACKAGE_ROOT, 'bin', 'grpo-playground.mjs');
 
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: PACKAGE_ROOT });
-    return { code: 0, stderr };
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
-  }
-}
 
 describe('grpo-playground train --out on a LoRA run', () => {
   it('writes the PEFT adapter to --out and the merged model to --merged-out; NumPy recomputes the merge', async () => {
@@ -40,7 +29,7 @@ describe('grpo-playground train --out on a LoRA run', () => {
     const file = join(dir, 'run.json');
     await writeFile(file, JSON.stringify(config));
     const [adapterDir, mergedDir] = [join(dir, 'adapter'), join(dir, 'merged')];
-    const r = await cli(['train', '--config', file, '--backend', 'cpu', '--quiet', '--log', join(dir, 'log.jsonl'), '--out', adapterDir, '--merged-out', mergedDir]);
+    const r = await runCli(['train', '--config', file, '--backend', 'cpu', '--quiet', '--log', join(dir, 'log.jsonl'), '--out', adapterDir, '--merged-out', mergedDir]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`wrote the LoRA adapter (PEFT format) to ${adapterDir}`);
     expect((await readdir(adapterDir)).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
@@ -68,7 +57,7 @@ describe('grpo-playground train --out on a LoRA run', () => {
   });
 
   it('a full fine-tuning run refuses --merged-out with one line', async () => {
-    const r = await cli(['train', '--preset', 'arithmetic', '--steps', '1', '--backend', 'cpu', '--quiet', '--merged-out', join(tmpdir(), 'never')]);
+    const r = await runCli(['train', '--preset', 'arithmetic', '--steps', '1', '--backend', 'cpu', '--quiet', '--merged-out', join(tmpdir(), 'never')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--merged-out is for LoRA runs/);
   });

@@ -1,27 +1,17 @@
 // Checkpoints and exact resume from the command line, as real processes: --checkpoint-every writes
 // OUT/checkpoint-STEP, --resume continues with exactly the lines of the uninterrupted run (timing aside), and
 // Ctrl-C (SIGINT) saves a checkpoint at the step in progress and says how to continue.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { defaultRunConfig } from '../rl/config/schema.ts';
 import { TIMING_METRICS } from '../rl/metrics.ts';
 import { PACKAGE_ROOT } from './models.ts';
+import { CLI_BIN, runCli } from './testing/run-cli.ts';
 
-const BIN = join(PACKAGE_ROOT, 'bin', 'grpo-playground.mjs');
 
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: PACKAGE_ROOT });
-    return { code: 0, stderr };
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
-  }
-}
 
 type Line = Record<string, unknown>;
 const readLog = async (path: string): Promise<Line[]> => (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
@@ -46,13 +36,13 @@ describe('grpo-playground train --checkpoint-every / --resume', () => {
   it('resumed from checkpoint-2 appends exactly the lines the uninterrupted run wrote after step 2', async () => {
     const { dir, file } = await runConfig(4);
     const out = join(dir, 'out');
-    const a = await cli(['train', '--config', file, '--backend', 'cpu', '--quiet', '--log', join(dir, 'a.jsonl'), '--out', out, '--checkpoint-every', '2']);
+    const a = await runCli(['train', '--config', file, '--backend', 'cpu', '--quiet', '--log', join(dir, 'a.jsonl'), '--out', out, '--checkpoint-every', '2']);
     expect(a.code, a.stderr).toBe(0);
     expect((await readdir(out)).filter((n) => n.startsWith('checkpoint-')).sort()).toEqual(['checkpoint-2', 'checkpoint-4']);
     const full = await readLog(join(dir, 'a.jsonl'));
     expect(tag(full)).toEqual(['eval@0', 'train@1', 'train@2', 'eval@2', 'train@3', 'train@4', 'eval@4']);
 
-    const b = await cli(['train', '--resume', join(out, 'checkpoint-2'), '--backend', 'cpu', '--quiet', '--log', join(dir, 'b.jsonl')]);
+    const b = await runCli(['train', '--resume', join(out, 'checkpoint-2'), '--backend', 'cpu', '--quiet', '--log', join(dir, 'b.jsonl')]);
     expect(b.code, b.stderr).toBe(0);
     expect(b.stderr).toContain(`resumed at step 2 from ${join(out, 'checkpoint-2')}`);
     const rest = await readLog(join(dir, 'b.jsonl'));
@@ -64,12 +54,12 @@ describe('grpo-playground train --checkpoint-every / --resume', () => {
 
   it('bad --resume input: one clear line', async () => {
     const { dir } = await runConfig(2);
-    const missing = await cli(['train', '--resume', join(dir, 'nowhere'), '--backend', 'cpu']);
+    const missing = await runCli(['train', '--resume', join(dir, 'nowhere'), '--backend', 'cpu']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n').filter((l) => !l.includes('XDG'))).toEqual([`error: --resume ${join(dir, 'nowhere')}: no checkpoint.json and trainer_state.safetensors there`]);
-    const clash = await cli(['train', '--resume', dir, '--steps', '9']);
+    const clash = await runCli(['train', '--resume', dir, '--steps', '9']);
     expect(clash.stderr).toContain("--resume continues the checkpoint's own run config: drop --steps");
-    const noOut = await cli(['train', '--checkpoint-every', '2']);
+    const noOut = await runCli(['train', '--checkpoint-every', '2']);
     expect(noOut.stderr).toContain('--checkpoint-every needs --out');
   });
 
@@ -77,7 +67,7 @@ describe('grpo-playground train --checkpoint-every / --resume', () => {
     const { dir, file } = await runConfig(30);
     const out = join(dir, 'out');
     const log = join(dir, 'c.jsonl');
-    const child = spawn(process.execPath, [BIN, 'train', '--config', file, '--backend', 'cpu', '--quiet', '--log', log, '--out', out], { cwd: PACKAGE_ROOT });
+    const child = spawn(process.execPath, [CLI_BIN, 'train', '--config', file, '--backend', 'cpu', '--quiet', '--log', log, '--out', out], { cwd: PACKAGE_ROOT });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

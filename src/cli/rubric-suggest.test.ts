@@ -1,27 +1,15 @@
 // `grpo-playground rubric suggest` as a user runs it (a real process) against a scripted chat-completions server
 // on 127.0.0.1: proposals printed with reasons and preview scores, bad ones rejected with their messages,
 // nothing written without --accept, and --out writing a run config that validates.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../rl/config/schema.ts';
 import { startScriptedChatServer, type ScriptedChatServer } from '../rl/rubric/testing/chat-server.ts';
-import { PACKAGE_ROOT } from './models.ts';
+import { runCli } from './testing/run-cli.ts';
 
-const BIN = join(PACKAGE_ROOT, 'bin', 'grpo-playground.mjs');
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: PACKAGE_ROOT, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const REPLY = JSON.stringify({
   criteria: [
@@ -44,7 +32,7 @@ describe('grpo-playground rubric suggest', () => {
     const examples = join(dir, 'examples.jsonl');
     await writeFile(examples, JSON.stringify({ prompt: 'What is 3+5?', answer: '8', completions: ['<answer>8</answer>', '<answer>7</answer>'] }) + '\n');
     const base = ['rubric', 'suggest', '--task', 'add two numbers', '--api-base', server.baseUrl, '--api-model', 'designer', '--preset', 'arithmetic', '--examples', examples];
-    const r = await cli(base, { OPENAI_API_KEY: 'sk-suggest-secret-1234' });
+    const r = await runCli(base, { OPENAI_API_KEY: 'sk-suggest-secret-1234' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('2 proposed criteria from designer, 1 rejected; previewed on 2 sample completions:');
     expect(r.stdout).toContain('  format  xml_format  weight 0.200  params {}\n    reason: partial credit for the tags\n    scores: "<answer>8</answer>" 1 | "<answer>7</answer>" 1');
@@ -55,7 +43,7 @@ describe('grpo-playground rubric suggest', () => {
     expect(r.stdout + r.stderr).not.toContain('sk-suggest-secret');
 
     const out = join(dir, 'run.json');
-    const w = await cli([...base, '--accept', 'has_answer', '--out', out]);
+    const w = await runCli([...base, '--accept', 'has_answer', '--out', out]);
     expect(w.code, w.stderr).toBe(0);
     const config = parseRunConfig(JSON.parse(await readFile(out, 'utf8')));
     expect(config.rubric.criteria.map((c) => c.name)).toEqual(['correct_answer', 'xml_format', 'has_answer']);
@@ -64,11 +52,11 @@ describe('grpo-playground rubric suggest', () => {
   it('bad input fails with one clear line: not JSON, --accept of a rejected name, --out without --accept', { timeout: 60_000 }, async () => {
     server.script(() => 'I suggest checking the answer.');
     const base = ['rubric', 'suggest', '--task', 't', '--api-base', server.baseUrl, '--api-model', 'm', '--retries', '0'];
-    const notJson = await cli(base);
+    const notJson = await runCli(base);
     expect(notJson.code).toBe(1);
     expect(notJson.stderr.trim()).toBe('error: rubric assistant: the assistant reply is not JSON (expected {"criteria": [...]})');
     server.script(() => REPLY);
-    const [rejected, noAccept] = await Promise.all([cli([...base, '--accept', 'elsewhere']), cli([...base, '--out', join(dir, 'x.json')])]);
+    const [rejected, noAccept] = await Promise.all([runCli([...base, '--accept', 'elsewhere']), runCli([...base, '--out', join(dir, 'x.json')])]);
     expect(rejected.stderr.trim()).toBe('error: --accept elsewhere: not among the valid proposals (format, has_answer)');
     expect(noAccept.stderr.trim()).toBe('error: --out needs --accept (names of the proposals to keep, or "all")');
   });
