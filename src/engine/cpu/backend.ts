@@ -186,16 +186,13 @@ export class CpuBackend implements Backend<Float32Array, Int32Array> {
   // ---- memory ----
   allocFloat(length: number): Float32Array {
     if (this.f64) {
-      const buffer = this.shared ? this.recycler.take(8 * length) : new ArrayBuffer(8 * length);
-      return this.owned(new Float64Array(buffer, 0, length)) as unknown as Float32Array;
+      const t = this.shared ? this.recycler.own(new Float64Array(this.recycler.take(8 * length), 0, length)) : new Float64Array(length);
+      return t as unknown as Float32Array;
     }
     return this.shared ? this.recycler.own(new Float32Array(this.recycler.take(4 * length), 0, length)) : new Float32Array(length);
   }
   allocInt(length: number): Int32Array {
     return this.shared ? this.recycler.own(new Int32Array(this.recycler.take(4 * length), 0, length)) : new Int32Array(length);
-  }
-  private owned<T extends ArrayBufferView>(t: T): T {
-    return this.shared ? this.recycler.own(t) : t;
   }
   view(t: Float32Array, offset: number, length: number): Float32Array {
     if (!(offset >= 0 && length >= 0 && offset + length <= t.length)) {
