@@ -3,8 +3,8 @@
 // recorder that keeps each run's measured tokens/s for the next estimate.
 import { useEffect, useMemo, useState } from 'react';
 import type { RunConfig } from '../../rl/config/schema.ts';
-import { planVerdict, verdictModelConfig, type VerdictDevice } from '../../rl/plan-verdict.ts';
-import { browserFitDevices } from '../../worker/fit-devices.ts';
+import { planVerdict, type VerdictDevice } from '../../rl/plan-verdict.ts';
+import { bundledModelConfig, fitDevices } from '../models/fit-devices-client.ts';
 import type { BackendPreference } from '../../worker/protocol.ts';
 import { useStore } from '../store.ts';
 import { currentRun } from '../store/reduce.ts';
@@ -13,22 +13,12 @@ import { estimateRun, loadThroughputs, pickRate, saveThroughput, throughputOfRun
 
 type ModelConfig = Parameters<typeof planVerdict>[0];
 
-let devices: Promise<VerdictDevice[]> | null = null;
-const modelConfigs = new Map<string, Promise<ModelConfig | null>>();
 /** Parameter counts of the models planned so far (the recorder stores them with a rate, to scale it later). */
 const knownParams = new Map<string, number>();
 
 /** A bundled model's config.json (null when it cannot be read, or for a Hub model: its plan is on its card). */
 function modelConfigOf(id: string): Promise<ModelConfig | null> {
-  if (id.startsWith('hf:')) return Promise.resolve(null);
-  let p = modelConfigs.get(id);
-  if (!p) {
-    p = fetch(`/models/${encodeURIComponent(id)}/config.json`)
-      .then(async (r) => (r.ok ? verdictModelConfig(await r.json()) : null))
-      .catch(() => null);
-    modelConfigs.set(id, p);
-  }
-  return p;
+  return id.startsWith('hf:') ? Promise.resolve(null) : bundledModelConfig(id).catch(() => null);
 }
 
 /** The device a run would train on: what the Compute picker asks for, Auto taking a hardware GPU when there is one. */
@@ -63,8 +53,7 @@ export function useStartGuard(config: RunConfig, preference: BackendPreference, 
   const planKey = JSON.stringify([config, preference]);
   useEffect(() => {
     let live = true;
-    devices ??= browserFitDevices();
-    void Promise.all([devices, modelConfigOf(config.model.id)]).then(([list, modelConfig]) => {
+    void Promise.all([fitDevices(), modelConfigOf(config.model.id)]).then(([list, modelConfig]) => {
       if (!live) return;
       const device = trainingDevice(list, preference);
       if (!modelConfig) {

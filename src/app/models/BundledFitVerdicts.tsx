@@ -1,8 +1,8 @@
 // The fit verdicts for the run's bundled model (public/models/<id>/config.json), so the memory plan shows for every
 // model the run can use; a Hub model's are on its card (HubModelCard). A config that cannot be read is one line.
 import { useEffect, useState } from 'react';
-import { verdictModelConfig } from '../../rl/plan-verdict.ts';
 import type { ConfigEdit } from '../panels/useConfigEdit.ts';
+import { bundledModelConfig } from './fit-devices-client.ts';
 import { FitVerdicts, type VerdictModelConfig } from './FitVerdicts.tsx';
 
 type State = { id: string; config: VerdictModelConfig } | { id: string; error: string } | null;
@@ -13,15 +13,10 @@ export function BundledFitVerdicts({ edit }: { edit: ConfigEdit }) {
   useEffect(() => {
     if (id.startsWith('hf:')) return;
     let live = true;
-    fetch(`/models/${encodeURIComponent(id)}/config.json`)
-      .then(async (r) => {
-        if (!r.ok) throw new Error(`HTTP ${r.status}`);
-        return verdictModelConfig(await r.json());
-      })
-      .then(
-        (config) => live && setState({ id, config }),
-        (e: unknown) => live && setState({ id, error: e instanceof Error ? e.message : String(e) }),
-      );
+    bundledModelConfig(id).then(
+      (config) => live && setState({ id, config }),
+      (e: unknown) => live && setState({ id, error: e instanceof Error ? e.message : String(e) }),
+    );
     return () => {
       live = false;
     };
