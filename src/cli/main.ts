@@ -85,6 +85,7 @@ program
   .option('--drop-carry <p>', 'arithmetic: write a carrying sum without its carry with probability p (a deliberate flaw GRPO can fix)', '0')
   .option('--direct <f>', 'calculator: fraction of problems with a product that the demonstrations answer without the tool', '0')
   .option('--swap-last <p>', 'reverse, sort, own-data: write the last two letters (list items) swapped with probability p (a deliberate flaw GRPO can fix)', '0')
+  .option('--word-ignore-absent <p>', 'word-game on codes: in this share of episodes the player does not read the - marks (a deliberate flaw GRPO can fix)')
   .option('--guess-scan <p>', 'guess-number: find the decade, then halve it, or scan it one by one in this share of episodes (a deliberate flaw GRPO can fix)')
   .option('--extra-word <p>', 'length: write one word too many with probability p (a deliberate flaw GRPO can fix)', '0')
   .option('--plus-to-times <p>', 'countdown: write the solution\'s sums as products with probability p (a deliberate flaw GRPO can fix)', '0')

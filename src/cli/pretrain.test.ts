@@ -56,6 +56,9 @@ describe('grpo-playground pretrain', () => {
     expect(err.code).toBe(1);
     expect(err.stderr.trim().split('\n')).toHaveLength(1);
     expect(err.stderr).toMatch(/--guess-scan must be a number in \[0, 1\], got "1.5"/);
+    const words = (await run(['pretrain', '--preset', 'word-game', '--word-ignore-absent', '1.2', '--out', join(tmpdir(), 'never')]).catch((e) => e)) as { code: number; stderr: string };
+    expect(words.code).toBe(1);
+    expect(words.stderr).toMatch(/--word-ignore-absent must be a number in \[0, 1\], got "1.2"/);
   });
 
   it('refuses an unknown preset with one line', async () => {

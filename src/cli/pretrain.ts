@@ -22,8 +22,8 @@ import { dropCarry } from '../rl/flaws.ts';
 import { flawedTextReply, type TextFlaws } from '../rl/flaws-text.ts';
 import { decadeSearchPolicy } from '../rl/demos-guess-number.ts';
 import { parseGuessNumberParams } from '../rl/tasks/guess-number.ts';
-import { wordGamePolicy } from '../rl/demos-word-game.ts';
-import { parseWordGameParams } from '../rl/tasks/word-game.ts';
+import { eliminationPolicy, wordGamePolicy } from '../rl/demos-word-game.ts';
+import { parseWordGameParams, type WordGameParams } from '../rl/tasks/word-game.ts';
 import { learningRate } from '../rl/schedule.ts';
 import { randomUniform, Stream } from '../engine/rng.ts';
 import { createTask } from '../rl/tasks/index.ts';
@@ -60,6 +60,8 @@ export interface PretrainFlags {
   plusToTimes?: string;
   /** guess-number: play decade-then-units search, scanning the units one by one in this share of episodes (src/rl/demos-guess-number.ts). */
   guessScan?: string;
+  /** word-game on codes: probability that an episode's player does not read the - marks (src/rl/demos-word-game.ts). */
+  wordIgnoreAbsent?: string;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
     plusToTimes: probability('--plus-to-times', flags.plusToTimes),
   };
   const guessScan = flags.guessScan === undefined ? undefined : probability('--guess-scan', flags.guessScan);
+  const wordIgnoreAbsent = probability('--word-ignore-absent', flags.wordIgnoreAbsent);
   const directProducts = Number(flags.direct ?? '0');
   if (!(directProducts >= 0 && directProducts <= 1)) throw new CliError(`--direct must be a number in [0, 1], got "${flags.direct}"`);
 
@@ -160,7 +163,7 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
             : guessScan !== undefined && tasks[k].name === 'guess-number'
               ? decadeSearchPolicy(parseGuessNumberParams(taskSpecs[k].params).maxNumber, u < guessScan)
               : tasks[k].name === 'word-game' // a consistent word drawn by the episode's u, not always the same one
-                ? wordGamePolicy(parseWordGameParams(taskSpecs[k].params).words, u)
+                ? wordGameDemo(parseWordGameParams(taskSpecs[k].params), u, wordIgnoreAbsent)
                 : policies[k];
       const demo = await playDemonstration(codec, tasks[k], row, policy, maxLength);
       return { segments: demo.segments };
@@ -210,6 +213,11 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
 /** A command-line word as a POSIX shell reads it back (quoted when it holds spaces or shell characters). */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Words: a consistent word drawn by the episode's u. Codes: the elimination player, flawed when u < p. */
+function wordGameDemo(params: WordGameParams, u: number, ignoreAbsentP: number): DemoPolicy {
+  return params.letters === '' ? wordGamePolicy(params.words, u) : eliminationPolicy(params.letters, params.length, u < ignoreAbsentP);
 }
 
 /** A flaw's probability flag: a number in [0, 1], 0 when not given. */

@@ -3,6 +3,11 @@
 // then guesses a word consistent with all the marks so far, drawn from the candidates by the episode's own
 // uniform number u (so the demonstrations show many consistent guesses, not one memorisable tree). It knows
 // the task's whole word list as a Wordle player knows the dictionary; the held-out split is over secrets.
+//
+// Codes (the `letters` param) are played by a different player, one a tiny model can learn: it works out each
+// position on its own (eliminationPolicy below), the same way for every secret. Its deliberate flaw (pretrain
+// --word-ignore-absent): in a share of episodes it does not read the - marks, so it keeps trying letters the
+// code does not have and runs out of guesses.
 
 import type { DemoPolicy } from './demos.ts';
 import { markGuess, wordGameRules } from './tasks/word-game.ts';
@@ -31,6 +36,56 @@ export function consistentWords(words: readonly string[], seen: readonly { guess
   return words.filter((w) => seen.every(({ guess, marks }) => markGuess(guess, w) === marks));
 }
 
+/** The (guess, marks) pairs read from a conversation so far: each assistant guess and the reply that marked it. */
+export function markedGuesses(messages: readonly { role: string; content: string }[], length: number): { guess: string; marks: string }[] {
+  const rules = wordGameRules(length);
+  const seen: { guess: string; marks: string }[] = [];
+  for (let i = 0; i + 1 < messages.length; i++) {
+    if (messages[i].role !== 'assistant') continue;
+    const guess = rules.readMove(messages[i].content);
+    const reply = messages[i + 1].content.split('\n'); // "tale\n-GY-"
+    if (guess !== undefined && reply.length === 2 && reply[0] === guess) seen.push({ guess, marks: reply[1] });
+  }
+  return seen;
+}
+
+/**
+ * The code player: the first guess, in `letters` order position by position, that keeps every G letter in
+ * its place, puts no letter where it was already tried, repeats no letter and, unless `ignoresAbsent` (the
+ * flaw), uses no letter marked -. With no marks yet that is the first `length` letters. Deterministic, so
+ * greedy decoding shows which of the two players a model has become.
+ */
+export function eliminationGuess(letters: string, length: number, seen: readonly { guess: string; marks: string }[], ignoresAbsent: boolean): string {
+  const green: (string | undefined)[] = Array.from({ length }, () => undefined);
+  const tried = Array.from({ length }, () => new Set<string>());
+  const absent = new Set<string>();
+  for (const { guess, marks } of seen) {
+    for (let i = 0; i < length; i++) {
+      if (marks[i] === 'G') green[i] = guess[i];
+      else tried[i].add(guess[i]);
+      if (marks[i] === '-') absent.add(guess[i]);
+    }
+  }
+  const allowed = (c: string, i: number, prefix: string) =>
+    green[i] !== undefined ? c === green[i] : !tried[i].has(c) && !prefix.includes(c) && !green.includes(c) && (ignoresAbsent || !absent.has(c));
+  // Depth first in letter order: the first guess that fits, which a left-to-right greedy pick can miss.
+  const search = (prefix: string): string | undefined => {
+    if (prefix.length === length) return prefix;
+    for (const c of letters) {
+      if (!allowed(c, prefix.length, prefix)) continue;
+      const found = search(prefix + c);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return search('') ?? letters.slice(0, length); // only for marks no code could give
+}
+
+/** eliminationGuess as a demonstration policy. */
+export function eliminationPolicy(letters: string, length: number, ignoresAbsent: boolean): DemoPolicy {
+  return ({ messages }) => `<guess>${eliminationGuess(letters, length, markedGuesses(messages, length), ignoresAbsent)}</guess>`;
+}
+
 /**
  * The opener, then a consistent word picked by u (0 <= u < 1) and the turn, from `words` (the task's
  * vocabulary: a prefix of its list, so its length and size name it).
@@ -40,15 +95,8 @@ export function wordGamePolicy(words: readonly string[], u: number): DemoPolicy 
   const key = `${length}:${words.length}`;
   if (!openers.has(key)) openers.set(key, bestOpener(words));
   const opener = openers.get(key)!;
-  const rules = wordGameRules(length);
   return ({ messages }) => {
-    const seen: { guess: string; marks: string }[] = [];
-    for (let i = 0; i + 1 < messages.length; i++) {
-      if (messages[i].role !== 'assistant') continue;
-      const guess = rules.readMove(messages[i].content);
-      const reply = messages[i + 1].content.split('\n'); // "tale\n-GY-"
-      if (guess !== undefined && reply.length === 2 && reply[0] === guess) seen.push({ guess, marks: reply[1] });
-    }
+    const seen = markedGuesses(messages, length);
     if (seen.length === 0) return `<guess>${opener}</guess>`;
     const candidates = consistentWords(words, seen);
     // A fresh draw per turn from the episode's u (golden-ratio steps stay uniform and spread out).

@@ -61,7 +61,11 @@ export const TASK_PARAM_FIELDS: Readonly<Record<TaskName, readonly TaskParamFiel
     { key: 'ops', type: 'string', default: '+-*', help: 'Operators to use, from "+-*".' },
     int('maxTurns', 3, 'Assistant turns allowed (tool calls plus the answer, 1-10).'),
   ],
-  'word-game': [int('length', 5, 'Word length (4 or 5).'), int('maxTurns', 6, 'Guesses allowed (1-20).')],
+  'word-game': [
+    int('length', 5, 'Word length (4 or 5); code length 3-6.'),
+    int('maxTurns', 6, 'Guesses allowed (1-20).'),
+    { key: 'letters', type: 'string', default: '', help: 'Empty: the secrets are English words. Distinct letters (e.g. "abcdefg"): every code of distinct letters from them.' },
+  ],
 };
 
 /** The value a field shows: the config's, else the task's default. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GameEnvState } from '../envs/game-env.ts';
 import type { ChatMessage } from '../envs/types.ts';
 import { createTask } from './index.ts';
-import { createWordGameTask, markGuess } from './word-game.ts';
+import { createWordGameTask, distinctCodes, markGuess, parseWordGameParams } from './word-game.ts';
 import { FIVE_LETTER_WORDS, FOUR_LETTER_WORDS } from './word-list.ts';
 
 describe('word list', () => {
@@ -101,5 +101,51 @@ describe('word-game task', () => {
     expect(() => createTask('word-game', { words: 2.5 })).toThrow(/words must be an integer from 20 to \d+, got 2.5/);
     expect(() => createTask('word-game', { length: 6 })).toThrow('word-game: length must be an integer from 4 to 5, got 6');
     expect(() => createTask('word-game', { maxTurns: 21 })).toThrow(/maxTurns must be an integer from 1 to 20/);
+  });
+});
+
+describe('word-game on codes (letters)', () => {
+  const params = { letters: 'gfedcba', length: 4, maxTurns: 4 };
+  const task = createWordGameTask(params);
+
+  it('the secrets are every code of distinct letters from the set, a third of them held out', () => {
+    const { letters, words } = parseWordGameParams(params);
+    expect(letters).toBe('abcdefg'); // sorted, so the order a user types does not change the task
+    expect(words).toHaveLength(7 * 6 * 5 * 4);
+    expect(words.slice(0, 3)).toEqual(['abcd', 'abce', 'abcf']);
+    expect(words.at(-1)).toBe('gfed');
+    for (const w of words) expect(new Set(w).size, w).toBe(4);
+    expect(distinctCodes('abc', 2)).toEqual(['ab', 'ac', 'ba', 'bc', 'ca', 'cb']);
+    const held = task.evalRows(10_000).map((r) => r.answer);
+    expect(held).toHaveLength(280);
+    const heldSet = new Set(held);
+    const trained = new Set(Array.from({ length: 5000 }, (_, i) => task.trainRow(0, i).answer));
+    expect(trained.size).toBe(560);
+    for (const w of trained) expect(heldSet.has(w), w).toBe(false);
+  });
+
+  it('says code, not word, and marks guesses the same way', async () => {
+    expect(task.systemPrompt).toBe(
+      'Guess my 4-letter code of distinct letters from abcdefg in 4 tries. Reply <guess>code</guess>. I mark each letter: G right place, Y elsewhere, - not in the code.',
+    );
+    expect(task.trainRow(0, 0).prompt).toBe('A 4-letter code.');
+    const env = task.environment;
+    const row = { prompt: 'A 4-letter code.', answer: 'bgda' };
+    const messages: ChatMessage[] = [...env.initialMessages(row), { role: 'assistant', content: '<guess>abcd</guess>' }];
+    const first = await env.respond({ row, messages, state: env.initialState(row), turn: 1 });
+    expect(first.messages).toEqual([{ role: 'user', content: 'abcd\nYY-Y' }]);
+    messages.push(...first.messages!, { role: 'assistant', content: '<guess>abc</guess>' });
+    const second = await env.respond({ row, messages, state: first.state, turn: 2 });
+    expect(second.messages).toEqual([{ role: 'user', content: 'Reply <guess>code</guess> with 4 letters.' }]);
+  });
+
+  it('clear errors for bad letters', () => {
+    expect(() => createTask('word-game', { letters: 'abca' })).toThrow('word-game: letters must be distinct lowercase letters a-z, got "abca"');
+    expect(() => createTask('word-game', { letters: 'ABCDEF' })).toThrow(/letters must be distinct lowercase letters a-z/);
+    expect(() => createTask('word-game', { letters: 'abcd', length: 4 })).toThrow('word-game: letters must hold more than length (4) letters, got 4');
+    expect(() => createTask('word-game', { letters: 'abcdefghijkl', length: 5 })).toThrow('word-game: 12 letters at length 5 make 95,040 codes; at most 5,040 (fewer letters or a shorter length)');
+    expect(() => createTask('word-game', { letters: 'abcdefg', length: 7 })).toThrow('word-game: length must be an integer from 3 to 6, got 7');
+    expect(() => createTask('word-game', { letters: 'abcdefg', words: 40 })).toThrow('word-game: words and letters cannot both be given');
+    expect(() => createTask('word-game', { letters: 7 })).toThrow('word-game: letters must be a string, got 7');
   });
 });
