@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { watchErrors } from './page-errors.ts';
+import { currentStep } from './run-progress.ts';
 
 const field = (page: Page, id: string) => page.locator(`[data-field="${id}"]`);
 
@@ -83,16 +84,11 @@ for (const viewport of [
       await page.getByRole('textbox', { name: 'Eval size' }).fill('1');
       await expect(field(page, 'hp-grpo-groupSize')).toHaveAttribute('data-committed', '2');
 
-      const counter = page.getByTestId('step-counter');
       const status = page.locator('[role="status"][data-state]').first();
       await page.getByRole('button', { name: 'Train', exact: true }).click();
       // While the run holds its config, the LoRA fields are locked with it.
       await expect(page.getByLabel('Train LoRA adapters (base frozen)')).toBeDisabled();
-      const currentStep = async () => {
-        if ((await status.getAttribute('data-state')) === 'error') throw new Error(`the run failed: ${await status.textContent()}`);
-        return Number((await counter.textContent())?.match(/Step (\d+)/)?.[1] ?? 0);
-      };
-      await expect.poll(currentStep, { timeout: 8 * 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
+      await expect.poll(currentStep(page), { timeout: 8 * 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
       expect((await committedConfig(page)).lora).toMatchObject({ rank: 4, alpha: 8, targets: ['v'] });
       await page.screenshot({ path: `test-results/lora-controls-${viewport.width}x${viewport.height}.png`, fullPage: true });
       await mode.screenshot({ path: `test-results/lora-controls-mode-${viewport.width}x${viewport.height}.png` });

@@ -2,6 +2,7 @@
 // appear, with no console or page errors. Trains the bundled tiny model on the CPU backend in the worker.
 import { expect, test } from '@playwright/test';
 import { watchErrors } from './page-errors.ts';
+import { currentStep } from './run-progress.ts';
 
 test('Train runs GRPO steps and draws the reward curve', async ({ page }) => {
   const errors = watchErrors(page);
@@ -14,14 +15,7 @@ test('Train runs GRPO steps and draws the reward curve', async ({ page }) => {
   await page.getByRole('button', { name: 'Train' }).click();
 
   // Reach step 2 (or fail fast when the run reports an error).
-  const currentStep = async () => {
-    const status = page.getByRole('status');
-    if ((await status.getAttribute('data-state')) === 'error') {
-      throw new Error(`the run failed: ${await status.locator('.status-message').textContent()}`);
-    }
-    return Number((await counter.textContent())?.match(/Step (\d+)/)?.[1] ?? 0);
-  };
-  await expect.poll(currentStep, { timeout: 8 * 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
+  await expect.poll(currentStep(page), { timeout: 8 * 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(2);
 
   const chart = page.getByTestId('reward-chart');
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);

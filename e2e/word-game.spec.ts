@@ -2,6 +2,7 @@
 // worker, the environment's marks come back, and the rollout viewer shows whole games (guesses and marks).
 import { expect, test } from '@playwright/test';
 import { watchErrors } from './page-errors.ts';
+import { currentStep } from './run-progress.ts';
 
 test('word-game trains tiny-codes and shows its games', async ({ page }) => {
   const errors = watchErrors(page);
@@ -12,21 +13,13 @@ test('word-game trains tiny-codes and shows its games', async ({ page }) => {
   const counter = page.getByTestId('step-counter');
   await expect(counter).toHaveText('Step 0 / 30');
   await page.getByRole('button', { name: 'Train' }).click();
-  const currentStep = async () => {
-    const status = page.getByRole('status');
-    if ((await status.getAttribute('data-state')) === 'error') {
-      throw new Error(`the run failed: ${await status.locator('.status-message').textContent()}`);
-    }
-    return Number((await counter.textContent())?.match(/Step (\d+)/)?.[1] ?? 0);
-  };
-  await expect.poll(currentStep, { timeout: 5 * 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(1);
+  await expect.poll(currentStep(page), { timeout: 5 * 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(1);
   await page.getByRole('tab', { name: 'Rollouts' }).click();
   const card = page.getByTestId('completion-card').first();
   await expect(card).toBeVisible();
   // A game: the model's guesses and the environment's marks for them (4 of G, Y or -).
   await expect(card).toContainText('<guess>abcd</guess>');
   await expect(card).toContainText(/abcd\s*[GY-]{4}/);
-  await card.screenshot({ path: 'test-results/word-game-card.png' });
   const stop = page.getByRole('button', { name: 'Stop' });
   if (await stop.isEnabled()) await stop.click();
   await expect(page.getByRole('status')).toHaveAttribute('data-state', 'done', { timeout: 5 * 60_000 });
