@@ -9,8 +9,10 @@ import { unzipSync } from 'fflate';
 import { watchErrors } from './page-errors.ts';
 import { defaultRunConfig } from '../src/rl/config/schema.ts';
 import { encodeShareHash } from '../src/rl/config/share.ts';
+import { DB_NAME } from '../src/app/persist/db.ts';
 
-const STEPS = 24;
+// Steps take ~10 ms with the wasm kernels: enough of them that the run is still going when the page reloads.
+const STEPS = 120;
 const EVERY = 4;
 const TIMING = new Set(['step_time', 'tokens_per_s']);
 
@@ -37,6 +39,24 @@ async function runState(page: Page): Promise<string | null> {
 
 async function currentStep(page: Page): Promise<number> {
   return Number((await page.getByTestId('step-counter').textContent())?.match(/Step (\d+)/)?.[1] ?? NaN);
+}
+
+/** Runs with a checkpoint in the page's IndexedDB. */
+async function storedCheckpoints(page: Page): Promise<number> {
+  return page.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const count = db.transaction('checkpointInfo').objectStore('checkpointInfo').count();
+          count.onsuccess = () => (db.close(), resolve(count.result));
+          count.onerror = () => reject(count.error);
+        };
+      }),
+    DB_NAME,
+  );
 }
 
 async function openPage(page: Page) {
@@ -80,8 +100,12 @@ test('reload mid-run, resume from the checkpoint: the same metrics as the uninte
   await expect.poll(() => runState(page), { timeout: 240_000, intervals: [250] }).toBe('done');
 
   // Run 2: the same config, reloaded in the middle.
+  const checkpointsBefore = await storedCheckpoints(page);
   await button(page, 'Train').click();
-  await expect.poll(() => currentStep(page), { timeout: 120_000, intervals: [100] }).toBeGreaterThanOrEqual(EVERY + 2);
+  await expect.poll(() => currentStep(page), { timeout: 120_000, intervals: [50] }).toBeGreaterThanOrEqual(EVERY + 2);
+  // A checkpoint reaches IndexedDB a moment after its step (saved-runs.ts): at these ~10 ms steps a reload right
+  // after step EVERY + 2 can land before the first one is stored, so wait for it (the run trains on meanwhile).
+  await expect.poll(() => storedCheckpoints(page), { timeout: 30_000, intervals: [50] }).toBeGreaterThan(checkpointsBefore);
   const reloadedAt = await currentStep(page);
   expect(reloadedAt).toBeLessThan(STEPS);
   await page.reload();
