@@ -22,8 +22,8 @@ import { dropCarry } from '../rl/flaws.ts';
 import { flawedTextReply, type TextFlaws } from '../rl/flaws-text.ts';
 import { decadeSearchPolicy } from '../rl/demos-guess-number.ts';
 import { parseGuessNumberParams } from '../rl/tasks/guess-number.ts';
-import { eliminationPolicy, wordGamePolicy } from '../rl/demos-word-game.ts';
-import { parseWordGameParams, type WordGameParams } from '../rl/tasks/word-game.ts';
+import { wordGameDemo } from '../rl/demos-word-game.ts';
+import { parseWordGameParams } from '../rl/tasks/word-game.ts';
 import { learningRate } from '../rl/schedule.ts';
 import { randomUniform, Stream } from '../engine/rng.ts';
 import { createTask } from '../rl/tasks/index.ts';
@@ -127,6 +127,9 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
     }
   });
 
+  // Parsed once: a code game's params hold its every code.
+  const wordGames = taskSpecs.map((t) => (t.name === 'word-game' ? parseWordGameParams(t.params) : undefined));
+
   // No system prompt in the template: the model learns the format from its data, and char-level system
   // prompts would make every sequence ~3x longer (so every step ~3x slower) for nothing.
   const base = createTinyModel({
@@ -162,8 +165,8 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
             ? () => flawed
             : guessScan !== undefined && tasks[k].name === 'guess-number'
               ? decadeSearchPolicy(parseGuessNumberParams(taskSpecs[k].params).maxNumber, u < guessScan)
-              : tasks[k].name === 'word-game' // a consistent word drawn by the episode's u, not always the same one
-                ? wordGameDemo(parseWordGameParams(taskSpecs[k].params), u, wordIgnoreAbsent)
+              : wordGames[k] !== undefined // words: a consistent word drawn by u; codes: flawed when u < p
+                ? wordGameDemo(wordGames[k], u, u < wordIgnoreAbsent)
                 : policies[k];
       const demo = await playDemonstration(codec, tasks[k], row, policy, maxLength);
       return { segments: demo.segments };
@@ -213,11 +216,6 @@ export async function pretrainCommand(flags: PretrainFlags, argv: string[] = pro
 /** A command-line word as a POSIX shell reads it back (quoted when it holds spaces or shell characters). */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Words: a consistent word drawn by the episode's u. Codes: the elimination player, flawed when u < p. */
-function wordGameDemo(params: WordGameParams, u: number, ignoreAbsentP: number): DemoPolicy {
-  return params.letters === '' ? wordGamePolicy(params.words, u) : eliminationPolicy(params.letters, params.length, u < ignoreAbsentP);
 }
 
 /** A flaw's probability flag: a number in [0, 1], 0 when not given. */

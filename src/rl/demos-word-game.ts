@@ -10,7 +10,7 @@
 // code does not have and runs out of guesses.
 
 import type { DemoPolicy } from './demos.ts';
-import { markGuess, wordGameRules } from './tasks/word-game.ts';
+import { markGuess, wordGameRules, type WordGameParams } from './tasks/word-game.ts';
 
 const openers = new Map<string, string>();
 
@@ -103,4 +103,12 @@ export function wordGamePolicy(words: readonly string[], u: number): DemoPolicy 
     const v = (u + seen.length * 0.618_033_988_75) % 1;
     return `<guess>${candidates[Math.floor(v * candidates.length)] ?? opener}</guess>`;
   };
+}
+
+/**
+ * The task's demonstration player: words, a consistent word drawn by u; codes, the elimination player,
+ * flawed when `ignoresAbsent`.
+ */
+export function wordGameDemo(game: WordGameParams, u: number, ignoresAbsent: boolean): DemoPolicy {
+  return game.letters === '' ? wordGamePolicy(game.words, u) : eliminationPolicy(game.letters, game.length, ignoresAbsent);
 }

@@ -18,7 +18,7 @@ import type { ChatMessage } from './envs/types.ts';
 import type { Rollout } from './rollout.ts';
 import { guessNumberRules, parseGuessNumberParams } from './tasks/guess-number.ts';
 import { parseWordGameParams } from './tasks/word-game.ts';
-import { eliminationPolicy, wordGamePolicy } from './demos-word-game.ts';
+import { wordGameDemo } from './demos-word-game.ts';
 import { hashString } from './tasks/split.ts';
 import type { Task, TaskParams, TaskRow } from './tasks/types.ts';
 
@@ -108,11 +108,8 @@ export function demoPolicy(taskName: string, params: TaskParams = {}, options: D
       return calculatorPolicy(options.directProducts ?? 0);
     case 'guess-number':
       return guessNumberPolicy(params);
-    case 'word-game': {
-      const game = parseWordGameParams(params);
-      // pretrain draws a u per episode instead, and the codes' flaw with it
-      return game.letters === '' ? wordGamePolicy(game.words, 0.5) : eliminationPolicy(game.letters, game.length, false);
-    }
+    case 'word-game':
+      return wordGameDemo(parseWordGameParams(params), 0.5, false); // pretrain draws a u per episode instead, and the codes' flaw
     default:
       throw new DemoError(`no demonstrations for task '${taskName}' (pretrain can demonstrate: ${DEMO_TASKS.join(', ')})`);
   }
